@@ -1,0 +1,163 @@
+import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { AuditChainerLoop } from './context.js';
+import type { Keyring, Vault } from './platform/crypto/index.js';
+import type { Database } from './platform/db/database.js';
+import type { JobRunner } from './platform/jobs/index.js';
+import type { MailTransport } from './platform/mail/index.js';
+import type { Logger } from './platform/logging.js';
+import { installProblemHandlers } from './platform/http/problem.js';
+import type { Metrics } from './platform/http/metrics.js';
+import { registerHealthRoutes } from './platform/http/health.js';
+import { installAuthHook } from './modules/identity/auth-hook.js';
+
+/** What every module's routes and services are built from (the composition root fills it). */
+export interface AppContext {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  metrics: Metrics;
+  /** The clock: functions that compute deadlines take `now` from here, so tests move it. */
+  now: () => Date;
+  keyring: Keyring;
+  /** Seals and opens personal data; blind indexes; crypto-shredding. */
+  vault: Vault;
+  jobs: JobRunner;
+  mailTransport: MailTransport;
+  /** Where and with which key signed audit checkpoints are written. */
+  audit: { checkpointKey: Buffer; checkpointDir: string };
+  chainer: AuditChainerLoop;
+}
+
+/**
+ * The permission a route needs. `public` routes are reachable without signing
+ * in (health, setup, public forms); everything else names a permission that
+ * the identity module checks. A test walks every route and fails on one
+ * without a declaration.
+ */
+export type RoutePermission = 'public' | (string & {});
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    permission?: RoutePermission;
+    /** Metrics and logs label a request by this, never by the raw URL. */
+    routeLabel?: string;
+  }
+}
+
+
+export const WEB_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
+
+export interface BuildOptions {
+  /** Collects every registered route (for the permission test). */
+  onRoute?: (route: RouteOptions) => void;
+  /** Adds the module routes; called inside the `/` scope after the platform plugins. */
+  modules?: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void> | void>;
+}
+
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const { config } = ctx;
+  // Typed as the default instance: pino's Logger is a FastifyBaseLogger, and
+  // modules should not depend on which logger the root was built with.
+  const app = Fastify({
+    loggerInstance: ctx.logger,
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  installProblemHandlers(app);
+
+  await app.register(fastifyHelmet, {
+    // HSTS only means something over TLS; added per request below.
+    hsts: false,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Mantine sets CSS variables through style attributes.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+      },
+    },
+  });
+  app.addHook('onSend', async (req, reply) => {
+    if (req.protocol === 'https') {
+      void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    }
+    void reply.header('x-request-id', String(req.id));
+  });
+  await app.register(fastifyCookie);
+  // Every request is authorized by its route's declared permission before anything else runs.
+  installAuthHook(app, ctx);
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.config.routeLabel ?? req.routeOptions.url ?? 'unmatched';
+    ctx.metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    ctx.metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Confidant API', version: '1' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'confidant_session' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', markPublic);
+    await scope.register(fastifySwaggerUi, {
+      routePrefix: '/api/docs',
+      uiConfig: { deepLinking: false },
+      staticCSP: true,
+    });
+  });
+
+  registerHealthRoutes(app, ctx);
+  for (const register of options.modules ?? []) await register(app, ctx);
+
+  // The web UI: built files at /, and every unknown non-API GET gets index.html
+  // so client-side routes survive a reload.
+  if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
+    await app.register(async (scope) => {
+      scope.addHook('onRoute', markPublic);
+      await scope.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });
+      scope.get('/*', { schema: { hide: true } }, (req, reply) => {
+        if (req.url.startsWith('/api/') || req.url.startsWith('/p/')) {
+          return reply.callNotFound();
+        }
+        return reply.type('text/html').sendFile('index.html');
+      });
+    });
+  }
+  return app;
+}
+
+/** Routes that plugins add for static files and the API docs are public by nature. */
+function markPublic(route: RouteOptions): void {
+  route.config = { ...(route.config ?? {}), permission: route.config?.permission ?? 'public' };
+}

@@ -1,0 +1,122 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Environment -> typed configuration, read once at start. Every setting an
+ * operator can change is here and in docs/configuration.md.
+ */
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().optional(),
+  DATABASE_APP_URL: z.string().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  CONFIDANT_KEYS_DIR: z.string().optional(),
+  CONFIDANT_MASTER_KEYS: z.string().optional(),
+  BACKUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(35),
+  KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Confidant <no-reply@localhost>'),
+  TRUST_PROXY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(300),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  JOBS_ENABLED: booleanFromEnv,
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  ARGON2_MAX_CONCURRENT: z.coerce.number().int().min(1).max(64).default(2),
+  NODE_ENV: z.string().optional(),
+});
+
+export type DatabaseConfig =
+  | { kind: 'pglite'; dataDir: string | null }
+  | { kind: 'postgres'; ownerUrl: string; appUrl: string; poolSize: number };
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  keys: { dir: string; inline: string | undefined; dirIsDefault: boolean };
+  backupRetentionDays: number;
+  keyRotationDays: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  trustProxy: boolean | string | string[];
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  bodyLimitBytes: number;
+  checkpointIntervalSeconds: number;
+  shutdownTimeoutMs: number;
+  jobsEnabled: boolean;
+  sessions: { idleMinutes: number; absoluteHours: number };
+  /** Password hashes computed at once; beyond it sign-ins get 503 + Retry-After. */
+  argon2MaxConcurrent: number;
+}
+
+/** The app role's login URL: the owner URL with the user swapped, unless given. */
+export function deriveAppUrl(ownerUrl: string): string {
+  const url = new URL(ownerUrl);
+  url.username = 'confidant_app';
+  url.password = '';
+  return url.toString();
+}
+
+function parseTrustProxy(value: string | undefined): boolean | string | string[] {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  return value.includes(',') ? value.split(',').map((s) => s.trim()) : value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const database: DatabaseConfig = e.DATABASE_URL
+    ? {
+        kind: 'postgres',
+        ownerUrl: e.DATABASE_URL,
+        appUrl: e.DATABASE_APP_URL ?? deriveAppUrl(e.DATABASE_URL),
+        poolSize: e.DATABASE_POOL_SIZE,
+      }
+    : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') };
+  // Keys default to a sibling of the data directory, never inside it, so a copy
+  // of ./data (or a backup of it) does not carry the keys that open it.
+  const defaultKeysDir = path.join(path.dirname(dataDir), `.${path.basename(dataDir)}-keys`);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    dataDir,
+    database,
+    keys: {
+      dir: path.resolve(e.CONFIDANT_KEYS_DIR ?? defaultKeysDir),
+      inline: e.CONFIDANT_MASTER_KEYS,
+      dirIsDefault: e.CONFIDANT_KEYS_DIR === undefined,
+    },
+    backupRetentionDays: e.BACKUP_RETENTION_DAYS,
+    keyRotationDays: e.KEY_ROTATION_DAYS,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    checkpointIntervalSeconds: e.CHECKPOINT_INTERVAL_SECONDS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    jobsEnabled: env.JOBS_ENABLED === undefined ? true : e.JOBS_ENABLED,
+    sessions: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
+    argon2MaxConcurrent: e.ARGON2_MAX_CONCURRENT,
+  };
+}

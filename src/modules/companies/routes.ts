@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../app.js';
+import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { listCompanies, type CompanySort } from './list.js';
+import { CompanySchema, CreateCompanySchema, IdParamsSchema, ListQuerySchema, PatchCompanySchema, view } from './schemas.js';
+import { createCompanies, deleteCompany, findCompaniesByName, getCompany, updateCompany, type WriteContext } from './service.js';
+import type { FastifyRequest } from 'fastify';
+
+/**
+ * Companies (API.md "Contacts ... Companies with the same shape"). A company
+ * is not a data subject: its reads are not personal-data reads and are not
+ * audited; its writes are. Idempotency-Key on create is not honoured yet.
+ */
+export function registerCompanyRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const writeContext = (req: FastifyRequest): WriteContext => {
+    const auth = requireAuth(req);
+    return { workspaceId: auth.workspaceId, now: ctx.now(), actor: auditActor(auth), requestId: String(req.id) };
+  };
+
+  typed.post('/api/v1/companies', {
+    config: { permission: 'contacts:write' },
+    schema: { tags: ['companies'], summary: 'Create a company', body: CreateCompanySchema, response: { 201: CompanySchema } },
+  }, async (req, reply) => {
+    const w = writeContext(req);
+    const [created] = await ctx.db.withWorkspace(w.workspaceId, (trx) => createCompanies(trx, ctx.vault, w, [req.body]));
+    return reply.status(201).send(view(created!));
+  });
+
+  typed.get('/api/v1/companies', {
+    config: { permission: 'contacts:read' },
+    schema: {
+      tags: ['companies'],
+      summary: 'List companies: q matches word prefixes of the name; name matches exactly (case-insensitively); sort by createdAt, updatedAt or (up to 2,000 results) name',
+      querystring: ListQuerySchema,
+      response: { 200: z.object({ items: z.array(CompanySchema), nextCursor: z.string().nullable() }) },
+    },
+  }, async (req) => {
+    const auth = requireAuth(req);
+    const { limit, cursor, sort, q, name } = req.query;
+    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
+      if (name !== undefined) {
+        // An exact lookup is small (same-named companies): one page, no cursor.
+        const found = await findCompaniesByName(trx, ctx.vault, auth.workspaceId, name);
+        return { items: found.slice(0, limit).map(view), nextCursor: null };
+      }
+      const page = await listCompanies(trx, ctx.vault, { workspaceId: auth.workspaceId, limit, cursor, sort: sort as CompanySort, q });
+      return { items: page.items.map(view), nextCursor: page.nextCursor };
+    });
+  });
+
+  typed.get('/api/v1/companies/:id', {
+    config: { permission: 'contacts:read' },
+    schema: { tags: ['companies'], summary: 'A company', params: IdParamsSchema, response: { 200: CompanySchema } },
+  }, async (req) => {
+    const auth = requireAuth(req);
+    return view(await ctx.db.withWorkspace(auth.workspaceId, (trx) => getCompany(trx, ctx.vault, auth.workspaceId, req.params.id)));
+  });
+
+  typed.patch('/api/v1/companies/:id', {
+    config: { permission: 'contacts:write' },
+    schema: { tags: ['companies'], summary: 'Change a company (null clears a field)', params: IdParamsSchema, body: PatchCompanySchema, response: { 200: CompanySchema } },
+  }, async (req) => {
+    const w = writeContext(req);
+    return view(await ctx.db.withWorkspace(w.workspaceId, (trx) => updateCompany(trx, ctx.vault, w, req.params.id, req.body)));
+  });
+
+  typed.delete('/api/v1/companies/:id', {
+    config: { permission: 'contacts:delete' },
+    schema: { tags: ['companies'], summary: 'Delete a company', params: IdParamsSchema, response: { 204: z.null() } },
+  }, async (req, reply) => {
+    const w = writeContext(req);
+    await ctx.db.withWorkspace(w.workspaceId, (trx) => deleteCompany(trx, w, req.params.id));
+    return reply.status(204).send(null);
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * The candidate query of lists and searches: contacts of the workspace,
+ * narrowed by blind lookup filters (every filter must hold: the smallest
+ * drives, the others are index probes), in a keyset order.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import type { Trx } from '../../platform/db/database.js';
+import type { ContactRow } from './queries.js';
+
+export interface LookupFilter {
+  kind: number;
+  /** Blind index values: one per live key version (two during a rotation). */
+  values: Buffer[];
+}
+
+/** Metadata orders the database can serve (each has its index). */
+export type KeyOrder = 'id' | 'createdAt' | 'updatedAt' | 'ownerId';
+
+export interface Keyset {
+  value: string | null;
+  id: string;
+}
+
+const NIL_LAST = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+
+function orderExpr(order: KeyOrder): RawBuilder<unknown> {
+  switch (order) {
+    case 'id':
+      return sql`c.id`;
+    case 'createdAt':
+      return sql`c.created_at`;
+    case 'updatedAt':
+      return sql`c.updated_at`;
+    case 'ownerId':
+      // Unowned contacts sort last; coalesce keeps the keyset comparison total.
+      return sql`coalesce(c.owner_id, ${NIL_LAST}::uuid)`;
+  }
+}
+
+/** The keyset value of a row for an order (what the next page continues after). */
+export function keyOf(row: ContactRow, order: KeyOrder): Keyset {
+  switch (order) {
+    case 'id':
+      return { value: null, id: row.id };
+    case 'createdAt':
+      return { value: new Date(row.created_at).toISOString(), id: row.id };
+    case 'updatedAt':
+      return { value: new Date(row.updated_at).toISOString(), id: row.id };
+    case 'ownerId':
+      return { value: row.owner_id ?? NIL_LAST, id: row.id };
+  }
+}
+
+function afterCondition(order: KeyOrder, desc: boolean, after: Keyset): RawBuilder<unknown> {
+  const op = desc ? sql.raw('<') : sql.raw('>');
+  if (order === 'id') return sql`c.id ${op} ${after.id}::uuid`;
+  const cast = order === 'ownerId' ? sql`${after.value}::uuid` : sql`${after.value}::timestamptz`;
+  return sql`(${orderExpr(order)}, c.id) ${op} (${cast}, ${after.id}::uuid)`;
+}
+
+function inValues(values: readonly Buffer[]): RawBuilder<unknown> {
+  return sql.join(values.map((v) => sql`${v}`));
+}
+
+export interface CandidateQuery {
+  workspaceId: string;
+  /** Filters sorted smallest first by the caller; the first drives. */
+  filters: readonly LookupFilter[];
+  /** Only contacts of this owner (record visibility 'own'); undefined: all. */
+  ownerOnly?: string | null;
+  /** An extra condition over alias `c` (a segment's rules), parameterized. */
+  where?: RawBuilder<unknown>;
+  order: KeyOrder;
+  desc: boolean;
+  after: Keyset | null;
+  limit: number;
+}
+
+/** The WHERE of a candidate query; null when a filter can match nothing. */
+function conditions(q: Omit<CandidateQuery, 'order' | 'desc' | 'limit'> & Partial<Pick<CandidateQuery, 'order' | 'desc'>>): RawBuilder<unknown> | null {
+  const conds: Array<RawBuilder<unknown>> = [sql`c.workspace_id = ${q.workspaceId}`];
+  const [driver, ...probes] = q.filters;
+  if (driver) {
+    if (driver.values.length === 0) return null;
+    conds.push(sql`c.id in (select d.contact_id from contact_lookup d
+      where d.workspace_id = ${q.workspaceId} and d.kind = ${driver.kind} and d.value in (${inValues(driver.values)}))`);
+  }
+  for (const f of probes) {
+    if (f.values.length === 0) return null;
+    conds.push(sql`exists (select 1 from contact_lookup l where l.workspace_id = c.workspace_id
+      and l.kind = ${f.kind} and l.value in (${inValues(f.values)}) and l.contact_id = c.id)`);
+  }
+  if (q.ownerOnly !== undefined) conds.push(q.ownerOnly === null ? sql`false` : sql`c.owner_id = ${q.ownerOnly}`);
+  if (q.where) conds.push(q.where);
+  if (q.after && q.order !== undefined) conds.push(afterCondition(q.order, q.desc ?? false, q.after));
+  return sql.join(conds, sql` and `);
+}
+
+export async function candidateRows(trx: Trx, q: CandidateQuery): Promise<ContactRow[]> {
+  const where = conditions(q);
+  if (!where) return [];
+  const dir = sql.raw(q.desc ? 'desc' : 'asc');
+  const r = await sql<ContactRow>`select c.* from contacts c where ${where}
+    order by ${orderExpr(q.order)} ${dir}, c.id ${dir} limit ${q.limit}`.execute(trx);
+  return r.rows;
+}
+
+/**
+ * Candidates after `after` (in the query's order), counted up to `cap`
+ * without reading or decrypting a record: index work only.
+ */
+export async function candidateCount(trx: Trx, q: Omit<CandidateQuery, 'limit'>, cap: number): Promise<number> {
+  const where = conditions(q);
+  if (!where) return 0;
+  const r = await sql<{ n: number }>`select count(*)::int as n from (select 1 from contacts c where ${where} limit ${cap}) s`.execute(trx);
+  return r.rows[0]?.n ?? 0;
+}
+
+/** How many contacts a filter's lookup rows name, counted up to `cap` (to pick the driving filter). */
+export async function filterSize(trx: Trx, workspaceId: string, f: LookupFilter, cap: number): Promise<number> {
+  if (f.values.length === 0) return 0;
+  const r = await sql<{ n: number }>`select count(*)::int as n from (select 1 from contact_lookup
+    where workspace_id = ${workspaceId} and kind = ${f.kind} and value in (${inValues(f.values)}) limit ${cap}) s`.execute(trx);
+  return r.rows[0]?.n ?? 0;
+}
+
+/** Contacts visible to the list, counted up to `cap` (no filter: no decryption needed). */
+export async function countVisible(trx: Trx, workspaceId: string, ownerOnly: string | null | undefined, cap: number): Promise<number> {
+  const owner = ownerOnly === undefined ? sql`true` : ownerOnly === null ? sql`false` : sql`owner_id = ${ownerOnly}`;
+  const r = await sql<{ n: number }>`select count(*)::int as n from (select 1 from contacts
+    where workspace_id = ${workspaceId} and ${owner} limit ${cap}) s`.execute(trx);
+  return r.rows[0]?.n ?? 0;
+}

@@ -1,0 +1,127 @@
+/** All SQL of the contacts module (routes and services never build SQL). */
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Trx } from '../../platform/db/database.js';
+
+export interface ContactsTable {
+  workspace_id: string;
+  id: string;
+  record_version: number;
+  record: Buffer;
+  special: Buffer | null;
+  owner_id: string | null;
+  company_id: string | null;
+  lawful_basis: string;
+  created_at: Date;
+  updated_at: Date;
+  created_by: string | null;
+}
+
+export interface ContactLookupTable {
+  workspace_id: string;
+  kind: number;
+  value: Buffer;
+  contact_id: string;
+}
+
+declare module '../../platform/db/schema.js' {
+  interface DB {
+    contacts: ContactsTable;
+    contact_lookup: ContactLookupTable;
+  }
+}
+
+export type ContactRow = Selectable<ContactsTable>;
+export type LookupRow = Insertable<ContactLookupTable>;
+
+/** contact_lookup.kind */
+export const KIND = { email: 1, phone: 2, token: 3, tag: 4, country: 5 } as const;
+export type LookupKind = keyof typeof KIND;
+
+const INSERT_CHUNK = 1000;
+
+export async function insertContactRows(trx: Trx, rows: ReadonlyArray<Insertable<ContactsTable>>): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await trx.insertInto('contacts').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+  }
+}
+
+export async function insertLookupRows(trx: Trx, rows: readonly LookupRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await trx.insertInto('contact_lookup').values(rows.slice(i, i + INSERT_CHUNK)).onConflict((oc) => oc.doNothing()).execute();
+  }
+}
+
+export async function deleteLookupRows(trx: Trx, workspaceId: string, contactIds: readonly string[]): Promise<void> {
+  if (contactIds.length === 0) return;
+  await trx.deleteFrom('contact_lookup').where('workspace_id', '=', workspaceId).where('contact_id', 'in', [...contactIds]).execute();
+}
+
+export async function deleteAllLookupRows(trx: Trx, workspaceId: string): Promise<void> {
+  await trx.deleteFrom('contact_lookup').where('workspace_id', '=', workspaceId).execute();
+}
+
+export async function contactRowsByIds(trx: Trx, workspaceId: string, ids: readonly string[]): Promise<ContactRow[]> {
+  if (ids.length === 0) return [];
+  return trx.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', [...ids]).orderBy('id').execute();
+}
+
+/** Contacts whose lookup rows of `kind` hold any of `values` (the blind-index candidates). */
+export async function contactIdsByLookup(trx: Trx, workspaceId: string, kind: number, values: readonly Buffer[]): Promise<string[]> {
+  if (values.length === 0) return [];
+  const rows = await trx
+    .selectFrom('contact_lookup')
+    .select('contact_id')
+    .distinct()
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', kind)
+    .where('value', 'in', [...values])
+    .orderBy('contact_id')
+    .execute();
+  return rows.map((r) => r.contact_id);
+}
+
+/** A page of ids for the re-indexer, in id order. */
+export async function contactRowsAfter(trx: Trx, workspaceId: string, afterId: string | null, limit: number): Promise<ContactRow[]> {
+  let q = trx.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId);
+  if (afterId) q = q.where('id', '>', afterId);
+  return q.orderBy('id').limit(limit).execute();
+}
+
+export async function updateContactRow(
+  trx: Trx,
+  workspaceId: string,
+  id: string,
+  previousVersion: number,
+  set: Pick<ContactsTable, 'record' | 'special' | 'record_version' | 'owner_id' | 'company_id' | 'lawful_basis' | 'updated_at'>,
+): Promise<boolean> {
+  const r = await trx
+    .updateTable('contacts')
+    .set(set)
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('record_version', '=', previousVersion)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function deleteContactRow(trx: Trx, workspaceId: string, id: string): Promise<void> {
+  await trx.deleteFrom('contacts').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+/** The workspace's default phone country (ISO 3166 alpha-2), or null. */
+export async function defaultCountry(trx: Trx, workspaceId: string): Promise<string | null> {
+  const r = await sql<{ c: string | null }>`select settings->>'defaultCountry' as c from workspaces where id = ${workspaceId}`.execute(trx);
+  const c = r.rows[0]?.c ?? null;
+  return c && /^[A-Z]{2}$/.test(c) ? c : null;
+}
+
+export async function memberExists(trx: Trx, workspaceId: string, userId: string): Promise<boolean> {
+  const r = await sql<{ one: number }>`select 1 as one from users where workspace_id = ${workspaceId} and id = ${userId}`.execute(trx);
+  return r.rows.length > 0;
+}
+
+/** Whether members of role sales see only their own contacts (workspace setting recordVisibility.sales). */
+export async function salesSeeOwnOnly(trx: Trx, workspaceId: string): Promise<boolean> {
+  const r = await sql<{ v: string | null }>`select settings->'recordVisibility'->>'sales' as v from workspaces where id = ${workspaceId}`.execute(trx);
+  return r.rows[0]?.v === 'own';
+}

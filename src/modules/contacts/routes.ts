@@ -1,0 +1,177 @@
+/**
+ * /api/v1/contacts (API.md "Contacts"): parse, authorize, call the service,
+ * audit in the same transaction, shape the answer.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../app.js';
+import { auditCode, listAuditEvents, recordAudit } from '../../platform/audit/index.js';
+import { badRequest, PROBLEM_BASE } from '../../platform/errors.js';
+import { idempotentCreate, REPLAYED_HEADER } from '../../platform/http/idempotency.js';
+import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { recordPersonalRead } from '../reads/index.js';
+import { ownerScope, visibleRow } from './access.js';
+import { deleteContact, updateContact } from './mutate.js';
+import { openRecords, openSpecial } from './record.js';
+import { AccessLogSchema, ContactInputSchema, ContactPageSchema, ContactPatchSchema, ContactSchema, IdParamsSchema, ListQuerySchema } from './schemas.js';
+import { listContacts } from './search.js';
+import { segmentScope } from './segment-scope.js';
+import { createContacts, findDuplicate, toView } from './service.js';
+
+const tags = ['contacts'];
+const Empty = z.null();
+const AccessLogQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(100).optional() }).strict();
+
+/** camelCase field names as audit codes (names, never values). */
+const fieldCodes = (fields: readonly string[]) => fields.map((f) => auditCode(f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)));
+
+class DuplicateContact extends Error {
+  constructor(readonly existingId: string) {
+    super('duplicate contact');
+  }
+}
+
+function sendDuplicate(reply: FastifyReply, existingId: string): FastifyReply {
+  return reply.status(409).type('application/problem+json').send({
+    type: `${PROBLEM_BASE}duplicate-contact`,
+    title: 'Duplicate contact',
+    status: 409,
+    detail: 'A contact with this email address or phone number exists already.',
+    existingId,
+  });
+}
+
+/** The routes of the contacts module (the composition root registers this). */
+export function registerContactRoutes(app: FastifyInstance, ctx: AppContext): void {
+  registerContactWrites(app, ctx);
+  registerContactReads(app, ctx);
+}
+
+const who = (req: { id: string }, auth: ReturnType<typeof requireAuth>) => ({ auth, requestId: String(req.id) });
+
+/** Create, change, erase: each audited as a write in its transaction. */
+function registerContactWrites(app: FastifyInstance, ctx: AppContext): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+
+  typed.post('/api/v1/contacts', {
+    config: { permission: 'contacts:write' },
+    schema: { tags, summary: 'Create a contact (409 /duplicate-contact when its email, then its phone, is known; honours Idempotency-Key)', body: ContactInputSchema, response: { 201: ContactSchema } },
+  }, async (req, reply) => {
+    const auth = requireAuth(req);
+    try {
+      const result = await ctx.db.withWorkspace(auth.workspaceId, (trx) => idempotentCreate(ctx, trx, req, auth, {
+        route: 'POST /api/v1/contacts',
+        body: req.body,
+        create: async () => {
+          const existing = await findDuplicate(ctx, trx, auth.workspaceId, req.body.emails, req.body.phones ?? []);
+          if (existing) throw new DuplicateContact(existing);
+          const [created] = await createContacts(ctx, trx, auth.workspaceId, [req.body], { createdBy: auth.userId });
+          await recordAudit(trx, { action: 'contact.created', actor: auditActor(auth), subjectIds: [created!.id], details: { lawfulBasis: auditCode(created!.lawfulBasis) }, requestId: String(req.id) });
+          return { id: created!.id, status: 201, value: created! };
+        },
+        // Creates answer 201 only, so a replay does too. A replay shows the contact as it is now, read (and recorded) like GET /contacts/{id}.
+        replay: async (id) => {
+          const row = await visibleRow(trx, auth, id);
+          const record = (await openRecords(trx, ctx.vault, auth.workspaceId, [row])).get(row.id)!;
+          await recordPersonalRead(ctx, trx, who(req, auth), { subjectIds: [row.id], purpose: 'crm.view' });
+          return toView(row, record);
+        },
+      }));
+      if (result.replayed) void reply.header(REPLAYED_HEADER, 'true');
+      return await reply.status(201).send(result.value);
+    } catch (err) {
+      if (err instanceof DuplicateContact) return sendDuplicate(reply, err.existingId);
+      throw err;
+    }
+  });
+
+  typed.patch('/api/v1/contacts/:id', {
+    config: { permission: 'contacts:write' },
+    schema: { tags, summary: 'Change a contact (arrays replace; customFields: null removes a key)', params: IdParamsSchema, body: ContactPatchSchema, response: { 200: ContactSchema } },
+  }, async (req) => {
+    const auth = requireAuth(req);
+    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
+      const row = await visibleRow(trx, auth, req.params.id);
+      const { contact, changed } = await updateContact(ctx, trx, auth.workspaceId, row, req.body);
+      await recordAudit(trx, { action: 'contact.updated', actor: auditActor(auth), subjectIds: [row.id], details: { fields: fieldCodes(changed) }, requestId: String(req.id) });
+      return contact;
+    });
+  });
+
+  typed.delete('/api/v1/contacts/:id', {
+    config: { permission: 'contacts:delete' },
+    schema: { tags, summary: 'Erase a contact (crypto-shredding, then the rows)', params: IdParamsSchema, response: { 204: Empty } },
+  }, async (req, reply) => {
+    const auth = requireAuth(req);
+    await ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
+      const row = await visibleRow(trx, auth, req.params.id);
+      await deleteContact(ctx, trx, auth.workspaceId, row.id);
+      await recordAudit(trx, { action: 'contact.deleted', actor: auditActor(auth), subjectIds: [row.id], requestId: String(req.id) });
+    });
+    return reply.status(204).send(null);
+  });
+
+}
+
+/** Reads: each response that shows people records the read before it answers. */
+function registerContactReads(app: FastifyInstance, ctx: AppContext): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+
+  typed.get('/api/v1/contacts', {
+    config: { permission: 'contacts:read' },
+    schema: { tags, summary: 'List or search contacts (q: word prefixes; email: exact; segmentId: its members)', querystring: ListQuerySchema, response: { 200: ContactPageSchema } },
+  }, async (req) => {
+    const auth = requireAuth(req);
+    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
+      const { segmentId } = req.query;
+      const scope = segmentId === undefined ? undefined : await segmentScope(ctx, trx, auth.workspaceId, segmentId);
+      const page = await listContacts(ctx, trx, auth.workspaceId, { ...req.query, ownerOnly: await ownerScope(trx, auth), ...(scope ? { scope } : {}) });
+      const ids = page.items.map((c) => c.id);
+      if (ids.length > 0) {
+        await recordPersonalRead(ctx, trx, who(req, auth), { subjectIds: ids, purpose: req.query.q !== undefined ? 'crm.search' : 'crm.list' });
+      }
+      const { searched, ...body } = page;
+      void searched;
+      return body;
+    });
+  });
+
+  typed.get('/api/v1/contacts/:id', {
+    config: { permission: 'contacts:read' },
+    schema: { tags, summary: 'One contact (special-category values only with special_category:read)', params: IdParamsSchema, response: { 200: ContactSchema } },
+  }, async (req) => {
+    const auth = requireAuth(req);
+    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
+      const row = await visibleRow(trx, auth, req.params.id);
+      const record = (await openRecords(trx, ctx.vault, auth.workspaceId, [row])).get(row.id)!;
+      await recordPersonalRead(ctx, trx, who(req, auth), { subjectIds: [row.id], purpose: 'crm.view' });
+      let special = {};
+      if (row.special && auth.permissions.has('special_category:read')) {
+        special = await openSpecial(trx, ctx.vault, auth.workspaceId, row.id, row.record_version, row.special);
+        await recordPersonalRead(ctx, trx, who(req, auth), { subjectIds: [row.id], purpose: 'crm.special_category' });
+      }
+      return toView(row, record, special);
+    });
+  });
+
+  typed.get('/api/v1/contacts/:id/access-log', {
+    config: { permission: 'contacts:read' },
+    schema: { tags, summary: "Who read or changed this person's data, newest first", params: IdParamsSchema, querystring: AccessLogQuerySchema, response: { 200: AccessLogSchema } },
+  }, async (req) => {
+    const auth = requireAuth(req);
+    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
+      await visibleRow(trx, auth, req.params.id);
+      try {
+        const page = await listAuditEvents(trx, { subjectId: req.params.id, limit: req.query.limit, cursor: req.query.cursor ?? null });
+        return {
+          items: page.items.map((e) => ({ at: e.at, action: e.action, actorId: e.actorId, actorType: e.actorType, purpose: e.purpose })),
+          nextCursor: page.nextCursor,
+        };
+      } catch (err) {
+        if (err instanceof RangeError) throw badRequest('The cursor is not one this list gave out.', [{ path: 'querystring.cursor', message: 'invalid cursor' }]);
+        throw err;
+      }
+    });
+  });
+}

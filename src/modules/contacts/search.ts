@@ -1,0 +1,219 @@
+/**
+ * Lists and searches (docs/crm-contacts.md "Search" and "Sorting"). Blind
+ * lookups narrow to candidates; every candidate is decrypted in batches (one
+ * key query per batch) and re-checked before it is shown or counted.
+ */
+import type { RawBuilder } from 'kysely';
+import type { AppContext } from '../../app.js';
+import type { Trx } from '../../platform/db/database.js';
+import { AppError, badRequest, validationFailed } from '../../platform/errors.js';
+import { candidateCount, candidateRows, countVisible, filterSize, keyOf, type KeyOrder, type Keyset, type LookupFilter } from './candidates.js';
+import { getCompanyNames } from './deps.js';
+import { INDEXES } from './lookup.js';
+import { matchesAll, normalizeEmail, normalizeTag, queryToken, queryWords } from './normalize.js';
+import { KIND, type ContactRow, type LookupKind } from './queries.js';
+import { openRecords, searchableWords, type ContactRecord } from './record.js';
+import type { ContactView, ListQuery } from './schemas.js';
+import { toView } from './service.js';
+import { sortInMemory } from './sort-memory.js';
+
+type Ctx = Pick<AppContext, 'vault' | 'now'>;
+
+/** Totals are exact up to this, then "1,000+". */
+export const TOTAL_CAP = 1000;
+/** Personal-field sorts happen in memory on result sets up to this (API.md). */
+export const MEMORY_SORT_CAP = 2000;
+
+/** A narrowing the contacts module does not know the meaning of (a segment): SQL, then a re-check after decryption. */
+export interface ListScope {
+  where: RawBuilder<unknown>;
+  verify: (record: ContactRecord) => boolean;
+}
+
+export interface ListRequest extends ListQuery {
+  /** Record visibility 'own': only this member's contacts. Undefined: all. */
+  ownerOnly?: string | null;
+  scope?: ListScope;
+}
+
+export interface ListPage {
+  items: ContactView[];
+  nextCursor: string | null;
+  total?: number;
+  totalIsLowerBound?: boolean;
+  /** What the read was: a search (q, email, tag) or a plain list. */
+  searched: boolean;
+}
+
+export interface Match {
+  row: ContactRow;
+  record: ContactRecord;
+}
+
+/** The verified-match predicate and the lookup filters of a request. */
+export interface Plan {
+  filters: LookupFilter[];
+  where?: RawBuilder<unknown>;
+  verify: (record: ContactRecord, companyName: string | null) => boolean;
+}
+
+export const sortTooLarge = (): AppError =>
+  new AppError(422, 'sort-too-large', 'Sort too large', `Sorting by a personal field works on up to ${MEMORY_SORT_CAP} contacts; narrow the search or sort by createdAt or updatedAt.`);
+
+async function filterOf(ctx: Ctx, trx: Trx, ws: string, kind: LookupKind, normalized: string): Promise<LookupFilter> {
+  return { kind: KIND[kind], values: await ctx.vault.blindIndexCandidates(trx, ws, INDEXES[kind].name, normalized, INDEXES[kind].bits) };
+}
+
+async function planOf(ctx: Ctx, trx: Trx, ws: string, req: ListRequest): Promise<Plan> {
+  const filters: LookupFilter[] = [];
+  const words = req.q === undefined ? [] : queryWords(req.q);
+  if (req.q !== undefined && words.length === 0) {
+    throw validationFailed([{ path: 'q', message: 'Search words need two characters or more.' }]);
+  }
+  for (const token of new Set(words.map(queryToken))) filters.push(await filterOf(ctx, trx, ws, 'token', token));
+  const email = req.email === undefined ? null : normalizeEmail(req.email);
+  if (email !== null) filters.push(await filterOf(ctx, trx, ws, 'email', email));
+  const tag = req.tag === undefined ? null : normalizeTag(req.tag);
+  if (tag !== null) filters.push(await filterOf(ctx, trx, ws, 'tag', tag));
+  // Smallest candidate set first: it drives, the others only probe.
+  if (filters.length > 1) {
+    const sizes = new Map<LookupFilter, number>();
+    for (const f of filters) sizes.set(f, await filterSize(trx, ws, f, 100_000));
+    filters.sort((a, b) => sizes.get(a)! - sizes.get(b)!);
+  }
+  const verify = (record: ContactRecord, companyName: string | null): boolean =>
+    (words.length === 0 || matchesAll(words, searchableWords(record, companyName))) &&
+    (email === null || record.emails.some((e) => e.address === email)) &&
+    (tag === null || record.tags.some((t) => normalizeTag(t) === tag)) &&
+    (req.scope === undefined || req.scope.verify(record));
+  return { filters, verify, ...(req.scope ? { where: req.scope.where } : {}) };
+}
+
+/** Decrypts a batch of candidates and keeps the verified ones, in order. */
+export async function verifyBatch(ctx: Ctx, trx: Trx, ws: string, plan: Plan, rows: readonly ContactRow[]): Promise<Match[]> {
+  const records = await openRecords(trx, ctx.vault, ws, rows);
+  const companyIds = [...new Set(rows.map((r) => r.company_id).filter((id): id is string => id !== null))];
+  const names = companyIds.length > 0 ? await getCompanyNames(trx, ctx.vault, ws, companyIds) : new Map<string, string>();
+  return rows
+    .map((row) => ({ row, record: records.get(row.id)! }))
+    .filter((m) => plan.verify(m.record, m.row.company_id ? (names.get(m.row.company_id) ?? null) : null));
+}
+
+interface KeyCursor {
+  k: 'key';
+  s: string;
+  after: Keyset;
+}
+interface MemCursor {
+  k: 'mem';
+  s: string;
+  offset: number;
+}
+type Cursor = KeyCursor | MemCursor;
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
+}
+
+function decodeCursor(raw: string | undefined, sort: string): Cursor | null {
+  if (raw === undefined || raw === '') return null;
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
+    if (c.s !== sort || (c.k !== 'key' && c.k !== 'mem')) throw new Error('cursor of another list');
+    if (c.k === 'mem' && !(Number.isInteger(c.offset) && c.offset >= 0)) throw new Error('bad offset');
+    if (c.k === 'key' && !/^[0-9a-f-]{36}$/.test(c.after.id)) throw new Error('bad id');
+    return c;
+  } catch {
+    throw badRequest('The cursor is not valid for this list.', [{ path: 'cursor', message: 'Invalid cursor.' }]);
+  }
+}
+
+const METADATA: Record<string, KeyOrder> = { createdAt: 'createdAt', updatedAt: 'updatedAt', ownerId: 'ownerId' };
+
+/** GET /contacts: one page. Audit is the caller's (it knows the purpose and who asks). */
+export async function listContacts(ctx: Ctx, trx: Trx, ws: string, req: ListRequest): Promise<ListPage> {
+  const plan = await planOf(ctx, trx, ws, req);
+  // A scope needs the verifying page loop too (its candidates are re-checked).
+  const searched = plan.filters.length > 0 || plan.where !== undefined;
+  const sort = req.sort ?? (searched ? 'id' : '-createdAt');
+  const field = sort.replace(/^-/, '');
+  const desc = sort.startsWith('-');
+  const cursor = decodeCursor(req.cursor, sort);
+  if (field !== 'id' && METADATA[field] === undefined) {
+    return { ...(await sortInMemory(ctx, trx, ws, plan, req, field, desc, cursor?.k === 'mem' ? cursor.offset : 0, sort)), searched };
+  }
+  const order: KeyOrder = field === 'id' ? 'id' : METADATA[field]!;
+  const after = cursor?.k === 'key' ? cursor.after : null;
+  const page = searched
+    ? await searchPage(ctx, trx, ws, plan, req, order, desc, after)
+    : await plainPage(ctx, trx, ws, req, order, desc, after);
+  const last = page.items[page.items.length - 1];
+  return {
+    items: page.items.map((m) => toView(m.row, m.record)),
+    nextCursor: page.more && last ? encodeCursor({ k: 'key', s: sort, after: keyOf(last.row, order) }) : null,
+    ...(page.total === undefined ? {} : { total: Math.min(page.total, TOTAL_CAP), totalIsLowerBound: page.total > TOTAL_CAP }),
+    searched,
+  };
+}
+
+interface RawPage {
+  items: Match[];
+  more: boolean;
+  total?: number;
+}
+
+async function plainPage(ctx: Ctx, trx: Trx, ws: string, req: ListRequest, order: KeyOrder, desc: boolean, after: Keyset | null): Promise<RawPage> {
+  const rows = await candidateRows(trx, { workspaceId: ws, filters: [], ownerOnly: req.ownerOnly, order, desc, after, limit: req.limit + 1 });
+  const shown = rows.slice(0, req.limit);
+  const records = await openRecords(trx, ctx.vault, ws, shown);
+  const total = after === null ? await countVisible(trx, ws, req.ownerOnly, TOTAL_CAP + 1) : undefined;
+  return { items: shown.map((row) => ({ row, record: records.get(row.id)! })), more: rows.length > req.limit, ...(total === undefined ? {} : { total }) };
+}
+
+/**
+ * Once this many candidates are verified, the share that matched is a fair
+ * sample (ids are random, so candidate order is not biased) to estimate
+ * whether the rest holds more than TOTAL_CAP matches.
+ */
+const SAMPLE_FOR_ESTIMATE = 100;
+/** "1,000+" from an estimate only when it clears the cap by this factor; else count exactly. */
+const ESTIMATE_MARGIN = 1.5;
+
+/**
+ * Fills a page from verified candidates, batch by batch, and knows whether
+ * another match follows. The first page also answers `total`: exact up to
+ * TOTAL_CAP when the candidates are few; when the page is full and the
+ * remaining candidates (counted in the index, nothing decrypted) times the
+ * sample's match rate clear ESTIMATE_MARGIN × TOTAL_CAP, it answers "1,000+"
+ * without decrypting a thousand records — the cost that made big searches slow.
+ */
+async function searchPage(ctx: Ctx, trx: Trx, ws: string, plan: Plan, req: ListRequest, order: KeyOrder, desc: boolean, after: Keyset | null): Promise<RawPage> {
+  const counting = after === null;
+  const batch = Math.max(100, req.limit * 2);
+  const items: Match[] = [];
+  let verified = 0;
+  let seen = 0;
+  let cursor = after;
+  for (;;) {
+    const query = { workspaceId: ws, filters: plan.filters, ownerOnly: req.ownerOnly, where: plan.where, order, desc };
+    const rows = await candidateRows(trx, { ...query, after: cursor, limit: batch });
+    for (const m of await verifyBatch(ctx, trx, ws, plan, rows)) {
+      verified += 1;
+      if (items.length < req.limit) items.push(m);
+    }
+    seen += rows.length;
+    const last = rows[rows.length - 1];
+    const done = rows.length < batch || !last;
+    const enough = counting ? verified > TOTAL_CAP : verified > req.limit;
+    if (done || enough) {
+      return { items, more: verified > items.length, ...(counting ? { total: verified } : {}) };
+    }
+    cursor = keyOf(last, order);
+    if (counting && items.length === req.limit && seen >= SAMPLE_FOR_ESTIMATE && verified > 0) {
+      const remaining = await candidateCount(trx, { ...query, after: cursor }, Math.ceil((TOTAL_CAP * ESTIMATE_MARGIN * seen) / verified) + 1);
+      if (verified + (remaining * verified) / seen >= TOTAL_CAP * ESTIMATE_MARGIN) {
+        return { items, more: true, total: TOTAL_CAP + 1 };
+      }
+    }
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The contacts service: what other modules (import, export, merge) call.
+ * Everything runs in the caller's workspace transaction; reads here are not
+ * audited — the caller that shows people records the read (recordPersonalRead).
+ */
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../../app.js';
+import type { Trx } from '../../platform/db/database.js';
+import { validationFailed, type FieldError } from '../../platform/errors.js';
+import { INDEXES, writeLookups } from './lookup.js';
+import { normalizeEmail, normalizePhone } from './normalize.js';
+import { prepareContact, type PreparedContact } from './prepare.js';
+import { contactIdsByLookup, contactRowsByIds, defaultCountry, insertContactRows, KIND, type ContactRow, type ContactsTable } from './queries.js';
+import { openRecords, sealContact, type ContactRecord } from './record.js';
+import { ContactInputSchema, type ContactInput, type ContactView, type LawfulBasis } from './schemas.js';
+
+type Ctx = Pick<AppContext, 'vault' | 'now'>;
+
+export interface CreateOptions {
+  /** The member creating (audit and `createdBy`); the default owner too. */
+  createdBy?: string | null;
+}
+
+export function toView(row: Pick<ContactRow, 'id' | 'record_version' | 'owner_id' | 'company_id' | 'lawful_basis' | 'created_at' | 'updated_at' | 'created_by'>, record: ContactRecord, extraFields: Record<string, unknown> = {}): ContactView {
+  return {
+    id: row.id,
+    ...record,
+    customFields: { ...record.customFields, ...extraFields },
+    companyId: row.company_id,
+    ownerId: row.owner_id,
+    lawfulBasis: row.lawful_basis as LawfulBasis,
+    recordVersion: row.record_version,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    createdBy: row.created_by,
+  };
+}
+
+/** Parses (zod) and checks a batch; the first bad input throws its 422 with the paths prefixed by its index when in a batch. */
+async function prepareAll(trx: Trx, ws: string, inputs: readonly ContactInput[], createdBy: string | null): Promise<PreparedContact[]> {
+  const country = await defaultCountry(trx, ws);
+  const out: PreparedContact[] = [];
+  for (const [i, raw] of inputs.entries()) {
+    const parsed = ContactInputSchema.safeParse(raw);
+    const prefix = inputs.length > 1 ? `${i}.` : '';
+    if (!parsed.success) {
+      const errors: FieldError[] = parsed.error.issues.map((iss) => ({ path: prefix + iss.path.join('.'), message: iss.message }));
+      throw validationFailed(errors);
+    }
+    out.push(await prepareContact(trx, ws, parsed.data, country, createdBy));
+  }
+  return out;
+}
+
+/**
+ * Creates contacts: one subject key each (one query for the batch), one
+ * sealed record each, then their lookup rows. Duplicates are not checked
+ * here (the caller decides: the API refuses, an import may skip or update).
+ */
+export async function createContacts(ctx: Ctx, trx: Trx, ws: string, inputs: readonly ContactInput[], options: CreateOptions = {}): Promise<ContactView[]> {
+  if (inputs.length === 0) return [];
+  const createdBy = options.createdBy ?? null;
+  const prepared = await prepareAll(trx, ws, inputs, createdBy);
+  const ids = prepared.map(() => randomUUID());
+  const keys = await ctx.vault.createSubjectKeys(trx, ws, ids);
+  const now = ctx.now();
+  const rows: ContactsTable[] = prepared.map((p, i) => {
+    const id = ids[i]!;
+    const sealed = sealContact(keys.get(id)!, ws, id, 1, p.record, p.special);
+    return {
+      workspace_id: ws, id, record_version: 1, record: sealed.record, special: sealed.special,
+      owner_id: p.ownerId, company_id: p.companyId, lawful_basis: p.lawfulBasis,
+      created_at: now, updated_at: now, created_by: createdBy,
+    };
+  });
+  await insertContactRows(trx, rows);
+  await writeLookups(trx, ctx.vault, ws, prepared.map((p, i) => ({ id: ids[i]!, record: p.record, companyId: p.companyId })), false);
+  return rows.map((row, i) => toView(row, prepared[i]!.record));
+}
+
+/** Contacts by id (missing ids are left out), in id order, without special-category values. */
+export async function getContacts(ctx: Ctx, trx: Trx, ws: string, ids: readonly string[]): Promise<ContactView[]> {
+  const rows = await contactRowsByIds(trx, ws, ids);
+  const records = await openRecords(trx, ctx.vault, ws, rows);
+  return rows.map((r) => toView(r, records.get(r.id)!));
+}
+
+/** Rows with their opened records, for callers that filter on metadata too. */
+export async function getContactRows(ctx: Ctx, trx: Trx, ws: string, ids: readonly string[]): Promise<Array<{ row: ContactRow; record: ContactRecord }>> {
+  const rows = await contactRowsByIds(trx, ws, ids);
+  const records = await openRecords(trx, ctx.vault, ws, rows);
+  return rows.map((row) => ({ row, record: records.get(row.id)! }));
+}
+
+/**
+ * Contacts having this email exactly (after normalization). The 32-bit index
+ * narrows to candidates (both versions during a rotation); decryption decides.
+ */
+export async function findByEmail(ctx: Ctx, trx: Trx, ws: string, email: string): Promise<ContactView[]> {
+  const normalized = normalizeEmail(email);
+  const values = await ctx.vault.blindIndexCandidates(trx, ws, INDEXES.email.name, normalized, INDEXES.email.bits);
+  const ids = await contactIdsByLookup(trx, ws, KIND.email, values);
+  const found = await getContacts(ctx, trx, ws, ids);
+  return found.filter((c) => c.emails.some((e) => e.address === normalized));
+}
+
+/** Contacts having this E.164 number (already normalized); candidates re-checked after decryption like emails. */
+export async function findByPhone(ctx: Ctx, trx: Trx, ws: string, e164: string): Promise<ContactView[]> {
+  const values = await ctx.vault.blindIndexCandidates(trx, ws, INDEXES.phone.name, e164, INDEXES.phone.bits);
+  const ids = await contactIdsByLookup(trx, ws, KIND.phone, values);
+  const found = await getContacts(ctx, trx, ws, ids);
+  return found.filter((c) => c.phones.some((p) => p.number === e164));
+}
+
+/**
+ * The first existing contact sharing any of these emails, then any of these
+ * phones (API.md: "matched on the email index, then the phone index"), or
+ * null. A phone that does not normalize matches nothing (the create's
+ * validation answers for it).
+ */
+export async function findDuplicate(
+  ctx: Ctx, trx: Trx, ws: string,
+  emails: ReadonlyArray<{ address: string }>,
+  phones: ReadonlyArray<{ number: string }> = [],
+): Promise<string | null> {
+  for (const e of emails) {
+    const [hit] = await findByEmail(ctx, trx, ws, e.address);
+    if (hit) return hit.id;
+  }
+  if (phones.length === 0) return null;
+  const country = await defaultCountry(trx, ws);
+  for (const p of phones) {
+    const e164 = normalizePhone(p.number, country);
+    if (e164 === null) continue;
+    const [hit] = await findByPhone(ctx, trx, ws, e164);
+    if (hit) return hit.id;
+  }
+  return null;
+}

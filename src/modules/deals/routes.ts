@@ -1,0 +1,98 @@
+/**
+ * /api/v1/pipelines and /api/v1/deals (API.md "... with the same shape"):
+ * parse, authorize, call the service, record the personal read, answer.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../app.js';
+import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { recordPersonalRead } from '../reads/index.js';
+import * as p from './pipelines.js';
+import {
+  DealInputSchema, DealListQuerySchema, DealPageSchema, DealPatchSchema, DealSchema, IdParamsSchema, PipelineInputSchema,
+  PipelinePatchSchema, PipelineSchema, StageInputSchema, StageParamsSchema, StagePatchSchema,
+} from './schemas.js';
+import { createDeal, dealViews, deleteDeal, getDealRow, listDeals, updateDeal, type DealWrite } from './service.js';
+
+const who = (req: FastifyRequest) => ({ auth: requireAuth(req), requestId: String(req.id) });
+const writeOf = (ctx: AppContext, req: FastifyRequest): DealWrite & p.PipelineWrite => {
+  const auth = requireAuth(req);
+  return { workspaceId: auth.workspaceId, actor: auditActor(auth), requestId: String(req.id), now: ctx.now() };
+};
+
+export function registerPipelineRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['pipelines'];
+  const manage = { permission: 'workspace:manage' } as const;
+  typed.get('/api/v1/pipelines', {
+    config: { permission: 'contacts:read' },
+    schema: { tags, summary: 'Pipelines with their stages (the default "Sales" pipeline is made on first use)', response: { 200: z.object({ items: z.array(PipelineSchema), nextCursor: z.null() }) } },
+  }, async (req) => {
+    const auth = requireAuth(req);
+    const items = await ctx.db.withWorkspace(auth.workspaceId, (trx) => p.listPipelines(trx, auth.workspaceId, ctx.now()));
+    return { items, nextCursor: null };
+  });
+  typed.post('/api/v1/pipelines', { config: manage, schema: { tags, summary: 'Create a pipeline', body: PipelineInputSchema, response: { 201: PipelineSchema } } }, async (req, reply) => {
+    const w = writeOf(ctx, req);
+    return reply.status(201).send(await ctx.db.withWorkspace(w.workspaceId, (trx) => p.createPipeline(trx, w, req.body)));
+  });
+  typed.patch('/api/v1/pipelines/:id', { config: manage, schema: { tags, summary: 'Rename or reorder a pipeline', params: IdParamsSchema, body: PipelinePatchSchema, response: { 200: PipelineSchema } } }, async (req) => {
+    const w = writeOf(ctx, req);
+    return ctx.db.withWorkspace(w.workspaceId, (trx) => p.updatePipeline(trx, w, req.params.id, req.body));
+  });
+  typed.delete('/api/v1/pipelines/:id', { config: manage, schema: { tags, summary: 'Delete a pipeline without deals (409 otherwise)', params: IdParamsSchema, response: { 204: z.null() } } }, async (req, reply) => {
+    const w = writeOf(ctx, req);
+    await ctx.db.withWorkspace(w.workspaceId, (trx) => p.deletePipeline(trx, w, req.params.id));
+    return reply.status(204).send(null);
+  });
+  typed.post('/api/v1/pipelines/:id/stages', { config: manage, schema: { tags, summary: 'Add a stage', params: IdParamsSchema, body: StageInputSchema, response: { 201: PipelineSchema } } }, async (req, reply) => {
+    const w = writeOf(ctx, req);
+    return reply.status(201).send(await ctx.db.withWorkspace(w.workspaceId, (trx) => p.addStage(trx, w, req.params.id, req.body)));
+  });
+  typed.patch('/api/v1/pipelines/:id/stages/:stageId', { config: manage, schema: { tags, summary: 'Change a stage', params: StageParamsSchema, body: StagePatchSchema, response: { 200: PipelineSchema } } }, async (req) => {
+    const w = writeOf(ctx, req);
+    return ctx.db.withWorkspace(w.workspaceId, (trx) => p.updateStage(trx, w, req.params.id, req.params.stageId, req.body));
+  });
+  typed.delete('/api/v1/pipelines/:id/stages/:stageId', { config: manage, schema: { tags, summary: 'Delete a stage without deals (409 otherwise)', params: StageParamsSchema, response: { 200: PipelineSchema } } }, async (req) => {
+    const w = writeOf(ctx, req);
+    return ctx.db.withWorkspace(w.workspaceId, (trx) => p.deleteStage(trx, w, req.params.id, req.params.stageId));
+  });
+}
+
+export function registerDealRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['deals'];
+  typed.get('/api/v1/deals', {
+    config: { permission: 'contacts:read' },
+    schema: { tags, summary: 'Deals in board order (pipeline, stage, position); shown contact names are an audited read (crm.list)', querystring: DealListQuerySchema, response: { 200: DealPageSchema } },
+  }, async (req) => {
+    const w = who(req);
+    return ctx.db.withWorkspace(w.auth.workspaceId, async (trx) => {
+      const { shown, ...page } = await listDeals(ctx, trx, w.auth.workspaceId, req.query);
+      await recordPersonalRead(ctx, trx, w, { subjectIds: shown, purpose: 'crm.list' });
+      return page;
+    });
+  });
+  typed.get('/api/v1/deals/:id', { config: { permission: 'contacts:read' }, schema: { tags, summary: 'One deal (a read of its contact: crm.view)', params: IdParamsSchema, response: { 200: DealSchema } } }, async (req) => {
+    const w = who(req);
+    return ctx.db.withWorkspace(w.auth.workspaceId, async (trx) => {
+      const { items, shown } = await dealViews(ctx, trx, w.auth.workspaceId, [await getDealRow(trx, w.auth.workspaceId, req.params.id)]);
+      await recordPersonalRead(ctx, trx, w, { subjectIds: shown, purpose: 'crm.view' });
+      return items[0]!;
+    });
+  });
+  typed.post('/api/v1/deals', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Create a deal (default pipeline and first open stage unless named)', body: DealInputSchema, response: { 201: DealSchema } } }, async (req, reply) => {
+    const w = writeOf(ctx, req);
+    return reply.status(201).send(await ctx.db.withWorkspace(w.workspaceId, (trx) => createDeal(ctx, trx, w, req.body)));
+  });
+  typed.patch('/api/v1/deals/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Change a deal; { stageId, position } moves it on the board', params: IdParamsSchema, body: DealPatchSchema, response: { 200: DealSchema } } }, async (req) => {
+    const w = writeOf(ctx, req);
+    return ctx.db.withWorkspace(w.workspaceId, (trx) => updateDeal(ctx, trx, w, req.params.id, req.body));
+  });
+  typed.delete('/api/v1/deals/:id', { config: { permission: 'contacts:delete' }, schema: { tags, summary: 'Delete a deal', params: IdParamsSchema, response: { 204: z.null() } } }, async (req, reply) => {
+    const w = writeOf(ctx, req);
+    await ctx.db.withWorkspace(w.workspaceId, (trx) => deleteDeal(trx, w, req.params.id));
+    return reply.status(204).send(null);
+  });
+}

@@ -1,0 +1,56 @@
+import { sql } from 'kysely';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../app.js';
+import { notFound } from '../../platform/errors.js';
+import { requireAuth } from './auth-hook.js';
+import { ROLES } from './users.js';
+
+export const MeSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  workspaceId: z.uuid(),
+  workspaceSlug: z.string(),
+  totpEnrolled: z.boolean(),
+  mustEnrol: z.boolean(),
+  permissions: z.array(z.string()),
+  csrfToken: z.string(),
+});
+
+/** `GET /api/v1/me`: who I am, what I may do, and the CSRF token after a reload. */
+export function registerMeRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/v1/me',
+    { config: { permission: 'self' }, schema: { tags: ['identity'], response: { 200: MeSchema } } },
+    async (req) => {
+      const auth = requireAuth(req);
+      const userId = auth.userId;
+      if (!userId || auth.kind !== 'session' || !auth.role) throw notFound();
+      return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
+        const r = await sql<{ email_ciphertext: Buffer; record_version: number; slug: string }>`
+          select u.email_ciphertext, u.record_version, w.slug from users u join workspaces w on w.id = u.workspace_id
+          where u.id = ${userId}`.execute(trx);
+        const row = r.rows[0];
+        if (!row) throw notFound();
+        const email = await ctx.vault.open(
+          trx,
+          { workspaceId: auth.workspaceId, subjectId: null, table: 'users', rowId: userId, column: 'email', recordVersion: row.record_version },
+          row.email_ciphertext,
+        );
+        return {
+          id: userId,
+          email: email.toString('utf8'),
+          role: auth.role!,
+          workspaceId: auth.workspaceId,
+          workspaceSlug: row.slug,
+          totpEnrolled: auth.totpEnrolled,
+          mustEnrol: auth.mustEnrol,
+          permissions: [...auth.permissions].sort(),
+          csrfToken: auth.csrfToken ?? '',
+        };
+      });
+    },
+  );
+}

@@ -1,0 +1,89 @@
+import type { Role } from './users.js';
+
+/**
+ * The permission matrix: the one place that says what each role may do.
+ * docs/security.md and the team page show it; routes name a permission and
+ * the auth hook checks it. Scopes of API tokens are the same strings.
+ */
+export const PERMISSIONS = [
+  'contacts:read',
+  'contacts:write',
+  'contacts:delete',
+  'contacts:export',
+  'special_category:read',
+  'audit:read',
+  'compliance:read',
+  'compliance:manage',
+  'workspace:manage',
+  'members:manage',
+  'tokens:manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Route declarations that are not permissions: who may reach a route at all. */
+export const ROUTE_ACCESS = [
+  'public', // no sign-in
+  'authenticated', // any signed-in member or token, fully authenticated
+  'self', // a signed-in member's own account (reachable while 2FA enrolment is pending)
+  'auth:totp', // the 2FA challenge: a session that passed the password but not yet the second factor
+  'auth:enrolment', // TOTP enrolment: reachable before enrolment is complete
+  'auth:signout', // any session, whatever its stage
+] as const;
+export type RouteAccess = (typeof ROUTE_ACCESS)[number];
+
+const ALL: readonly Permission[] = PERMISSIONS;
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  owner: ALL,
+  admin: ALL,
+  dpo: [
+    'contacts:read',
+    'contacts:write',
+    'contacts:delete',
+    'contacts:export',
+    'special_category:read',
+    'audit:read',
+    'compliance:read',
+    'compliance:manage',
+  ],
+  sales: ['contacts:read', 'contacts:write'],
+  support: ['contacts:read'],
+  auditor: ['audit:read', 'compliance:read'],
+};
+
+/** What each role is for, as the team page and docs/security.md say it. */
+export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
+  owner: 'Everything, including managing owners and the workspace itself.',
+  admin: 'Everything except managing owners.',
+  dpo: 'Personal data, exports and erasure, the audit trail and compliance records.',
+  sales: 'Reads and edits contacts, companies, deals, notes and tasks.',
+  support: 'Reads contacts; cannot modify, export or delete personal data.',
+  auditor: 'The audit trail and compliance records; no personal fields.',
+};
+
+/** Roles that must enrol in 2FA before reaching anything else. */
+export const ROLES_REQUIRING_2FA: ReadonlySet<Role> = new Set<Role>(['owner', 'admin', 'dpo']);
+
+/** Ranks for "grant only roles at or below your own". */
+const RANK: Readonly<Record<Role, number>> = { owner: 5, admin: 4, dpo: 3, sales: 2, support: 1, auditor: 1 };
+
+export function permissionsOf(role: Role): ReadonlySet<Permission> {
+  return new Set(ROLE_PERMISSIONS[role]);
+}
+
+/**
+ * May `actor` give (or take away) `target`? Only members with members:manage
+ * grant roles at all; nobody grants above their own rank; only owners touch owners.
+ */
+export function mayGrantRole(actor: Role, target: Role): boolean {
+  if (!permissionsOf(actor).has('members:manage')) return false;
+  if (target === 'owner' || actor === 'owner') return actor === 'owner';
+  return RANK[target] <= RANK[actor];
+}
+
+/** `all` for a token is every scope but the two that manage people and tokens. */
+export const MANAGE_SCOPES: ReadonlySet<Permission> = new Set<Permission>(['members:manage', 'tokens:manage']);
+
+export function isPermission(value: string): value is Permission {
+  return (PERMISSIONS as readonly string[]).includes(value);
+}

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Trx } from '../../platform/db/database.js';
+import { newSecret, secretHash } from './sessions.js';
+
+/** API tokens read as what they are in logs and secret scanners: `cfd_` + 256 random bits. */
+export const TOKEN_PREFIX = 'cfd_';
+export const DEFAULT_TOKEN_DAYS = 90;
+
+export interface NewApiToken {
+  workspaceId: string;
+  name: string;
+  scopes: readonly string[];
+  /** The member who made it, or null for the operator (CLI). */
+  createdBy: string | null;
+  now: Date;
+  expiresAt?: Date;
+}
+
+export interface IssuedToken {
+  id: string;
+  /** Shown once; stored only as its SHA-256. */
+  token: string;
+  expiresAt: Date;
+}
+
+export async function insertApiToken(trx: Trx, input: NewApiToken): Promise<IssuedToken> {
+  const id = randomUUID();
+  const token = `${TOKEN_PREFIX}${newSecret()}`;
+  const expiresAt = input.expiresAt ?? new Date(input.now.getTime() + DEFAULT_TOKEN_DAYS * 86_400_000);
+  await sql`
+    insert into api_tokens (workspace_id, id, name, token_hash, scopes, created_by, created_at, expires_at)
+    values (${input.workspaceId}, ${id}, ${input.name}, ${secretHash(token)}, ${[...input.scopes]}::text[],
+            ${input.createdBy}, ${input.now}, ${expiresAt})`.execute(trx);
+  return { id, token, expiresAt };
+}
+
+/** Revokes every live token a member made (removal, demotion, disabling). */
+export async function revokeTokensMadeBy(trx: Trx, userId: string, now: Date): Promise<number> {
+  const r = await sql`update api_tokens set revoked_at = ${now} where created_by = ${userId} and revoked_at is null`.execute(trx);
+  return Number(r.numAffectedRows ?? 0);
+}

@@ -1,0 +1,74 @@
+/** /api/v1/notes: a contact's notes are a personal read (crm.view); a company's are not. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../app.js';
+import { validationFailed } from '../../platform/errors.js';
+import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { recordPersonalRead } from '../reads/index.js';
+import { checkAbout, createNote, deleteNote, listNotes, updateNote, type NoteAbout, type NoteWrite } from './service.js';
+
+const tags = ['notes'];
+const NoteSchema = z.object({
+  id: z.uuid(), contactId: z.uuid().nullable(), companyId: z.uuid().nullable(), authorId: z.uuid().nullable(),
+  body: z.string().nullable(), erased: z.boolean(), createdAt: z.string(), updatedAt: z.string(),
+});
+const body = z.string().trim().min(1).max(50_000);
+const CreateSchema = z.strictObject({ contactId: z.uuid().optional(), companyId: z.uuid().optional(), body });
+const QuerySchema = z.strictObject({
+  contactId: z.uuid().optional(), companyId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(200).optional(),
+});
+const IdParams = z.object({ id: z.uuid() });
+
+/** Exactly one of contactId and companyId (422 otherwise). */
+function aboutOf(v: { contactId?: string | undefined; companyId?: string | undefined }): NoteAbout {
+  if (v.contactId && !v.companyId) return { contactId: v.contactId };
+  if (v.companyId && !v.contactId) return { companyId: v.companyId };
+  throw validationFailed([{ path: 'contactId', message: 'Give exactly one of contactId and companyId.' }]);
+}
+
+function decodeCursor(c: string): { at: Date; id: string } {
+  const [at, id] = Buffer.from(c, 'base64url').toString('utf8').split('|');
+  const d = new Date(at ?? '');
+  if (Number.isNaN(d.getTime()) || !id || !/^[0-9a-f-]{36}$/i.test(id)) throw validationFailed([{ path: 'cursor', message: 'The cursor is not one this list gave out.' }]);
+  return { at: d, id };
+}
+
+export function registerNoteRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const writeOf = (req: FastifyRequest): NoteWrite => {
+    const auth = requireAuth(req);
+    return { workspaceId: auth.workspaceId, userId: auth.userId, actor: auditActor(auth), requestId: String(req.id) };
+  };
+  typed.get('/api/v1/notes', {
+    config: { permission: 'contacts:read' },
+    schema: { tags, summary: "A contact's (audited: crm.view) or a company's notes, newest first", querystring: QuerySchema, response: { 200: z.object({ items: z.array(NoteSchema), nextCursor: z.string().nullable() }) } },
+  }, async (req) => {
+    const auth = requireAuth(req);
+    const about = aboutOf(req.query);
+    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
+      await checkAbout(ctx, trx, auth.workspaceId, about);
+      const rows = await listNotes(ctx, trx, auth.workspaceId, about, req.query.limit + 1, req.query.cursor ? decodeCursor(req.query.cursor) : undefined);
+      const items = rows.slice(0, req.query.limit);
+      if (about.contactId && items.some((n) => !n.erased)) {
+        await recordPersonalRead(ctx, trx, { auth, requestId: String(req.id) }, { subjectIds: [about.contactId], purpose: 'crm.view' });
+      }
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > req.query.limit && last ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url') : null };
+    });
+  });
+  typed.post('/api/v1/notes', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Add a note to a contact or a company', body: CreateSchema, response: { 201: NoteSchema } } }, async (req, reply) => {
+    const w = writeOf(req);
+    return reply.status(201).send(await ctx.db.withWorkspace(w.workspaceId, (trx) => createNote(ctx, trx, w, aboutOf(req.body), req.body.body)));
+  });
+  typed.patch('/api/v1/notes/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: "Change a note's text", params: IdParams, body: z.strictObject({ body }), response: { 200: NoteSchema } } }, async (req) => {
+    const w = writeOf(req);
+    return ctx.db.withWorkspace(w.workspaceId, (trx) => updateNote(ctx, trx, w, req.params.id, req.body.body));
+  });
+  typed.delete('/api/v1/notes/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Delete a note', params: IdParams, response: { 204: z.null() } } }, async (req, reply) => {
+    const w = writeOf(req);
+    await ctx.db.withWorkspace(w.workspaceId, (trx) => deleteNote(trx, w, req.params.id));
+    return reply.status(204).send(null);
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * Notes about one contact (sealed under their key; the rows go with the
+ * contact on erasure) or one company (workspace key). Reads here are not
+ * audited: the route that shows a contact's notes records the read.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../../app.js';
+import { auditId, recordAudit, type AuditEventInput } from '../../platform/audit/index.js';
+import type { Trx } from '../../platform/db/database.js';
+import { notFound } from '../../platform/errors.js';
+import { companyExists } from '../companies/service.js';
+import { getContacts } from '../contacts/index.js';
+import { openMany, sealText, type SealedRef } from '../sealed-text/index.js';
+
+type Ctx = Pick<AppContext, 'vault' | 'now'>;
+
+export interface NotesTable {
+  workspace_id: string; id: string; contact_id: string | null; company_id: string | null; author_id: string | null;
+  record_version: number; body: Buffer; created_at: Date; updated_at: Date;
+}
+declare module '../../platform/db/schema.js' {
+  interface DB { notes: NotesTable }
+}
+
+export interface Note {
+  id: string; contactId: string | null; companyId: string | null; authorId: string | null;
+  /** null with `erased` when it can no longer be opened. */
+  body: string | null; erased: boolean; createdAt: string; updatedAt: string;
+}
+export interface NoteWrite { workspaceId: string; userId: string | null; actor: AuditEventInput['actor']; requestId: string | null }
+export type NoteAbout = { contactId: string; companyId?: undefined } | { companyId: string; contactId?: undefined };
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ref = (r: Pick<NotesTable, 'id' | 'record_version' | 'contact_id'>): SealedRef =>
+  ({ table: 'notes', column: 'body', rowId: r.id, recordVersion: r.record_version, subjectId: r.contact_id });
+const subjects = (r: Pick<NotesTable, 'contact_id'>): string[] => (r.contact_id ? [r.contact_id] : []);
+
+export async function noteViews(ctx: Ctx, trx: Trx, ws: string, rows: readonly NotesTable[]): Promise<Note[]> {
+  const bodies = await openMany<{ text: string }>(trx, ctx.vault, ws, rows.map((r) => ({ ref: ref(r), sealed: r.body })));
+  return rows.map((r, i) => ({
+    id: r.id, contactId: r.contact_id, companyId: r.company_id, authorId: r.author_id, body: bodies[i]?.text ?? null, erased: !bodies[i],
+    createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
+  }));
+}
+
+/** 404 unless the contact or company is in this workspace (another workspace's id looks like none). */
+export async function checkAbout(ctx: Ctx, trx: Trx, ws: string, about: NoteAbout): Promise<void> {
+  const ok = about.contactId ? (await getContacts(ctx, trx, ws, [about.contactId])).length === 1 : await companyExists(trx, about.companyId!);
+  if (!ok) throw notFound(about.contactId ? 'No such contact.' : 'No such company.');
+}
+
+export async function createNote(ctx: Ctx, trx: Trx, w: NoteWrite, about: NoteAbout, body: string): Promise<Note> {
+  await checkAbout(ctx, trx, w.workspaceId, about);
+  const now = ctx.now();
+  const row: NotesTable = {
+    workspace_id: w.workspaceId, id: randomUUID(), contact_id: about.contactId ?? null, company_id: about.companyId ?? null, author_id: w.userId,
+    record_version: 1, body: Buffer.alloc(0), created_at: now, updated_at: now,
+  };
+  row.body = await sealText(trx, ctx.vault, w.workspaceId, ref(row), { text: body });
+  await trx.insertInto('notes').values(row).execute();
+  await recordAudit(trx, { action: 'note.created', actor: w.actor, subjectIds: subjects(row), details: { noteId: auditId(row.id) }, requestId: w.requestId });
+  return (await noteViews(ctx, trx, w.workspaceId, [row]))[0]!;
+}
+
+async function noteRow(trx: Trx, ws: string, id: string): Promise<NotesTable> {
+  const row = UUID_RE.test(id) ? await trx.selectFrom('notes').selectAll().where('workspace_id', '=', ws).where('id', '=', id).forUpdate().executeTakeFirst() : undefined;
+  if (!row) throw notFound('No such note.');
+  return row;
+}
+
+/** A new body under a bumped record version: the previous ciphertext no longer opens for this row. */
+export async function updateNote(ctx: Ctx, trx: Trx, w: NoteWrite, id: string, body: string): Promise<Note> {
+  const row = await noteRow(trx, w.workspaceId, id);
+  const next = { ...row, record_version: row.record_version + 1, updated_at: ctx.now() };
+  next.body = await sealText(trx, ctx.vault, w.workspaceId, ref(next), { text: body });
+  await trx.updateTable('notes').set({ body: next.body, record_version: next.record_version, updated_at: next.updated_at })
+    .where('workspace_id', '=', w.workspaceId).where('id', '=', id).execute();
+  await recordAudit(trx, { action: 'note.updated', actor: w.actor, subjectIds: subjects(row), details: { noteId: auditId(id) }, requestId: w.requestId });
+  return (await noteViews(ctx, trx, w.workspaceId, [next]))[0]!;
+}
+
+export async function deleteNote(trx: Trx, w: NoteWrite, id: string): Promise<void> {
+  const row = await noteRow(trx, w.workspaceId, id);
+  await trx.deleteFrom('notes').where('workspace_id', '=', w.workspaceId).where('id', '=', id).execute();
+  await recordAudit(trx, { action: 'note.deleted', actor: w.actor, subjectIds: subjects(row), details: { noteId: auditId(id) }, requestId: w.requestId });
+}
+
+/** A contact's or company's notes, newest first, up to `limit` (keyset on created_at, id). */
+export async function listNotes(ctx: Ctx, trx: Trx, ws: string, about: NoteAbout, limit: number, before?: { at: Date; id: string }): Promise<Note[]> {
+  let q = trx.selectFrom('notes').selectAll().where('workspace_id', '=', ws);
+  q = about.contactId ? q.where('contact_id', '=', about.contactId) : q.where('company_id', '=', about.companyId!);
+  if (before) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(before.at, before.id)));
+  return noteViews(ctx, trx, ws, await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute());
+}

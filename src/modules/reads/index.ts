@@ -1,0 +1,25 @@
+/**
+ * Reads of personal data are on the record (DESIGN.md data rule 4, THREATS.md
+ * "Reading many people", actor C, docs/reading-many-people.md). Every route
+ * that shows people calls `recordPersonalRead` inside its workspace
+ * transaction, before it answers.
+ */
+export {
+  recordPersonalRead,
+  ReadBudgetRefusal,
+  type PersonalRead,
+  type ReadPurpose,
+  type ReadWho,
+} from './record.js';
+export { READ_BUDGET_KIND } from './alert.js';
+export { purgeReadLedger, WINDOW_MS as READ_WINDOW_MS } from './ledger.js';
+export {
+  notifyMembers,
+  listNotifications,
+  markNotificationRead,
+  type NotificationPayload,
+  type NotificationPage,
+  type NotificationView,
+  type NotifyMembersInput,
+} from './notifications.js';
+export { registerNotificationRoutes } from './routes.js';

@@ -1,0 +1,125 @@
+import { sql } from 'kysely';
+import type { AppContext } from '../../app.js';
+import type { Trx } from '../../platform/db/database.js';
+import type { AuthState } from '../identity/auth-hook.js';
+
+/** The rolling window of the read budget. */
+export const WINDOW_MS = 3_600_000;
+
+export interface ReadLedgerTable {
+  workspace_id: string;
+  actor_key: string;
+  subject_id: string;
+  last_read_at: Date;
+}
+
+export interface ReadAlertsTable {
+  workspace_id: string;
+  actor_key: string;
+  alerted_at: Date;
+}
+
+declare module '../../platform/db/schema.js' {
+  interface DB {
+    read_ledger: ReadLedgerTable;
+    read_alerts: ReadAlertsTable;
+  }
+}
+
+/** Whose budget a read counts against: the member, or the token (not its maker: a token is its own actor). */
+export function actorKey(auth: AuthState): string {
+  if (auth.kind === 'token' && auth.tokenId) return `token:${auth.tokenId}`;
+  if (auth.userId) return `user:${auth.userId}`;
+  throw new Error('a read without an actor');
+}
+
+/**
+ * Serializes one actor's reads within the workspace, so parallel pages cannot
+ * each see the same count and together run far past the budget.
+ */
+export async function lockActor(trx: Trx, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(confidant_current_workspace()::text || '/read/' || ${key}, 0))`.execute(trx);
+}
+
+export interface LedgerOutcome {
+  /** Distinct people in the window before this read. */
+  before: number;
+  /** Distinct people in the window, counting this read. */
+  distinct: number;
+  /** Whether this read's ids were written (false when it would pass the budget and may not). */
+  counted: boolean;
+}
+
+/**
+ * One round trip whatever the page size: counts the window with this read's
+ * ids added, and upserts them unless that count passes the budget and the
+ * actor may not go past it. Ids travel as one array parameter.
+ */
+export async function countAndRecord(
+  trx: Trx,
+  input: { key: string; subjectIds: readonly string[]; now: Date; budget: number; mayExceed: boolean },
+): Promise<LedgerOutcome> {
+  const since = new Date(input.now.getTime() - WINDOW_MS);
+  const ids = [...new Set(input.subjectIds)];
+  const r = await sql<{ n_before: number; n_after: number; n_counted: number }>`
+    with ids as (select distinct unnest(${ids}::uuid[]) as subject_id),
+    recent as (
+      select subject_id from read_ledger where actor_key = ${input.key} and last_read_at > ${since}
+    ),
+    after as (select count(*)::int as n from (select subject_id from recent union select subject_id from ids) u),
+    ins as (
+      insert into read_ledger (workspace_id, actor_key, subject_id, last_read_at)
+      select confidant_current_workspace(), ${input.key}, ids.subject_id, ${input.now}::timestamptz from ids
+      where ${input.mayExceed}::boolean or (select n from after) <= ${input.budget}::int
+      on conflict (workspace_id, actor_key, subject_id) do update set last_read_at = excluded.last_read_at
+      returning 1
+    )
+    select (select count(*)::int from recent) as n_before, (select n from after) as n_after, (select count(*)::int from ins) as n_counted`.execute(trx);
+  const row = r.rows[0];
+  return {
+    before: Number(row?.n_before ?? 0),
+    distinct: Number(row?.n_after ?? 0),
+    counted: Number(row?.n_counted ?? 0) > 0,
+  };
+}
+
+/**
+ * Seconds until enough of the window's reads age out for this read to fit:
+ * the (excess)th oldest read not in this page leaves the window then. A page
+ * larger than the whole budget never fits; it is told to wait the full hour.
+ */
+export async function secondsUntilFits(
+  trx: Trx,
+  input: { key: string; subjectIds: readonly string[]; now: Date; excess: number },
+): Promise<number> {
+  const since = new Date(input.now.getTime() - WINDOW_MS);
+  const r = await sql<{ last_read_at: Date }>`
+    select last_read_at from read_ledger
+    where actor_key = ${input.key} and last_read_at > ${since} and not (subject_id = any(${[...input.subjectIds]}::uuid[]))
+    order by last_read_at asc
+    offset ${Math.max(0, input.excess - 1)} limit 1`.execute(trx);
+  const t = r.rows[0]?.last_read_at;
+  if (!t) return WINDOW_MS / 1000;
+  return Math.max(1, Math.ceil((t.getTime() + WINDOW_MS - input.now.getTime()) / 1000));
+}
+
+/** Claims this hour's alert for the actor: true for the first claim in an hour, false after. */
+export async function claimAlert(trx: Trx, key: string, now: Date): Promise<boolean> {
+  const since = new Date(now.getTime() - WINDOW_MS);
+  const r = await sql`
+    insert into read_alerts (workspace_id, actor_key, alerted_at)
+    values (confidant_current_workspace(), ${key}, ${now})
+    on conflict (workspace_id, actor_key) do update set alerted_at = excluded.alerted_at
+    where read_alerts.alerted_at <= ${since}
+    returning 1`.execute(trx);
+  return r.rows.length > 0;
+}
+
+/** Forgets ledger and alert rows older than the window, in every workspace (the hourly job). */
+export async function purgeReadLedger(ctx: AppContext): Promise<number> {
+  const before = new Date(ctx.now().getTime() - WINDOW_MS);
+  const r = await ctx.db.withSystem((trx) =>
+    sql<{ n: number | string }>`select confidant_read_ledger_purge(${before}) as n`.execute(trx),
+  );
+  return Number(r.rows[0]?.n ?? 0);
+}

@@ -1,0 +1,77 @@
+/**
+ * /api/v1/segments (API.md: "segments ... with the same shape"). A segment's
+ * definition and count are not personal data: these routes record writes, not
+ * reads. Its members are listed by GET /api/v1/contacts?segmentId=, which
+ * records the read (purpose crm.list) like any contacts list.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../app.js';
+import { auditId, recordAudit } from '../../platform/audit/index.js';
+import type { Trx } from '../../platform/db/database.js';
+import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { ownerScope, setSegmentScopeResolver } from '../contacts/index.js';
+import { IdParamsSchema, SegmentInputSchema, SegmentListQuerySchema, SegmentPageSchema, SegmentPatchSchema, SegmentSchema } from './schemas.js';
+import { createSegment, deleteSegment, getSegment, listSegments, segmentListScope, updateSegment, type Caller } from './service.js';
+
+const tags = ['segments'];
+
+async function callerOf(trx: Trx, req: FastifyRequest): Promise<Caller> {
+  const auth = requireAuth(req);
+  return { workspaceId: auth.workspaceId, userId: auth.userId, ownerOnly: await ownerScope(trx, auth) };
+}
+
+async function audited(trx: Trx, req: FastifyRequest, action: `segment.${string}`, id: string): Promise<void> {
+  await recordAudit(trx, { action, actor: auditActor(requireAuth(req)), details: { segmentId: auditId(id) }, requestId: String(req.id) });
+}
+
+/** The segments routes; also lets the contacts list narrow by `segmentId`. */
+export function registerSegmentRoutes(app: FastifyInstance, ctx: AppContext): void {
+  setSegmentScopeResolver((c, trx, ws, id) => segmentListScope(c, trx, ws, id));
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const inWorkspace = <T>(req: FastifyRequest, fn: (trx: Trx, caller: Caller) => Promise<T>): Promise<T> =>
+    ctx.db.withWorkspace(requireAuth(req).workspaceId, async (trx) => fn(trx, await callerOf(trx, req)));
+
+  typed.post('/api/v1/segments', {
+    config: { permission: 'contacts:write' },
+    schema: { tags, summary: 'Create a segment (an AND of rules; members computed live)', body: SegmentInputSchema, response: { 201: SegmentSchema } },
+  }, async (req, reply) => {
+    const view = await inWorkspace(req, async (trx, caller) => {
+      const created = await createSegment(ctx, trx, caller, req.body);
+      await audited(trx, req, 'segment.created', created.id);
+      return created;
+    });
+    return reply.status(201).send(view);
+  });
+
+  typed.get('/api/v1/segments', {
+    config: { permission: 'contacts:read' },
+    schema: { tags, summary: 'Segments, oldest first, each with its live count', querystring: SegmentListQuerySchema, response: { 200: SegmentPageSchema } },
+  }, async (req) => inWorkspace(req, (trx, caller) => listSegments(ctx, trx, caller, req.query.limit, req.query.cursor)));
+
+  typed.get('/api/v1/segments/:id', {
+    config: { permission: 'contacts:read' },
+    schema: { tags, summary: 'One segment with its live count', params: IdParamsSchema, response: { 200: SegmentSchema } },
+  }, async (req) => inWorkspace(req, (trx, caller) => getSegment(ctx, trx, caller, req.params.id)));
+
+  typed.patch('/api/v1/segments/:id', {
+    config: { permission: 'contacts:write' },
+    schema: { tags, summary: 'Rename a segment or replace its rules', params: IdParamsSchema, body: SegmentPatchSchema, response: { 200: SegmentSchema } },
+  }, async (req) => inWorkspace(req, async (trx, caller) => {
+    const view = await updateSegment(ctx, trx, caller, req.params.id, req.body);
+    await audited(trx, req, 'segment.updated', view.id);
+    return view;
+  }));
+
+  typed.delete('/api/v1/segments/:id', {
+    config: { permission: 'contacts:write' },
+    schema: { tags, summary: 'Delete a segment (its contacts stay)', params: IdParamsSchema, response: { 204: z.null() } },
+  }, async (req, reply) => {
+    await inWorkspace(req, async (trx, caller) => {
+      await deleteSegment(trx, caller.workspaceId, req.params.id);
+      await audited(trx, req, 'segment.deleted', req.params.id);
+    });
+    return reply.status(204).send(null);
+  });
+}

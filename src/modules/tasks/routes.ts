@@ -1,0 +1,79 @@
+/** /api/v1/tasks: lists that show contact names record one personal read (crm.list). */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../app.js';
+import { validationFailed } from '../../platform/errors.js';
+import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { recordPersonalRead } from '../reads/index.js';
+import { createTask, deleteTask, getTask, taskRows, taskViews, updateTask, type TaskWrite } from './service.js';
+
+const tags = ['tasks'];
+const TaskSchema = z.object({
+  id: z.uuid(), title: z.string().nullable(), erased: z.boolean(), dueAt: z.string().nullable(), done: z.boolean(), doneAt: z.string().nullable(),
+  assigneeId: z.uuid().nullable(), contactId: z.uuid().nullable(), contactName: z.string().nullable(), dealId: z.uuid().nullable(),
+  createdAt: z.string(), updatedAt: z.string(),
+});
+const fields = {
+  dueAt: z.iso.datetime({ offset: true }).nullable().optional(), assigneeId: z.uuid().nullable().optional(),
+  contactId: z.uuid().nullable().optional(), dealId: z.uuid().nullable().optional(), done: z.boolean().optional(),
+};
+const title = z.string().trim().min(1).max(1000);
+const CreateSchema = z.strictObject({ title, ...fields });
+const PatchSchema = z.strictObject({ title: title.optional(), ...fields });
+const QuerySchema = z.strictObject({
+  assigneeId: z.uuid().optional(), contactId: z.uuid().optional(), dealId: z.uuid().optional(),
+  done: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(200).optional(),
+});
+const IdParams = z.object({ id: z.uuid() });
+
+function decodeCursor(c: string): { at: Date; id: string } {
+  const [at, id] = Buffer.from(c, 'base64url').toString('utf8').split('|');
+  const d = new Date(at ?? '');
+  if (Number.isNaN(d.getTime()) || !id || !/^[0-9a-f-]{36}$/i.test(id)) throw validationFailed([{ path: 'cursor', message: 'The cursor is not one this list gave out.' }]);
+  return { at: d, id };
+}
+
+export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const writeOf = (req: FastifyRequest): TaskWrite => {
+    const auth = requireAuth(req);
+    return { workspaceId: auth.workspaceId, userId: auth.userId, actor: auditActor(auth), requestId: String(req.id) };
+  };
+  typed.get('/api/v1/tasks', {
+    config: { permission: 'contacts:read' },
+    schema: { tags, summary: 'Tasks, newest first; shown contact names are an audited read (crm.list)', querystring: QuerySchema, response: { 200: z.object({ items: z.array(TaskSchema), nextCursor: z.string().nullable() }) } },
+  }, async (req) => {
+    const auth = requireAuth(req);
+    const { limit, cursor, ...filter } = req.query;
+    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
+      const rows = await taskRows(trx, auth.workspaceId, filter, limit + 1, cursor ? decodeCursor(cursor) : undefined);
+      const { items, shown } = await taskViews(ctx, trx, auth.workspaceId, rows.slice(0, limit));
+      await recordPersonalRead(ctx, trx, { auth, requestId: String(req.id) }, { subjectIds: shown, purpose: 'crm.list' });
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > limit && last ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url') : null };
+    });
+  });
+  typed.get('/api/v1/tasks/:id', { config: { permission: 'contacts:read' }, schema: { tags, summary: 'One task', params: IdParams, response: { 200: TaskSchema } } }, async (req) => {
+    const auth = requireAuth(req);
+    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
+      const { items, shown } = await getTask(ctx, trx, auth.workspaceId, req.params.id);
+      await recordPersonalRead(ctx, trx, { auth, requestId: String(req.id) }, { subjectIds: shown, purpose: 'crm.view' });
+      return items[0]!;
+    });
+  });
+  typed.post('/api/v1/tasks', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Create a task', body: CreateSchema, response: { 201: TaskSchema } } }, async (req, reply) => {
+    const w = writeOf(req);
+    return reply.status(201).send(await ctx.db.withWorkspace(w.workspaceId, (trx) => createTask(ctx, trx, w, req.body)));
+  });
+  typed.patch('/api/v1/tasks/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Change a task; { done: true|false } toggles it', params: IdParams, body: PatchSchema, response: { 200: TaskSchema } } }, async (req) => {
+    const w = writeOf(req);
+    return ctx.db.withWorkspace(w.workspaceId, (trx) => updateTask(ctx, trx, w, req.params.id, req.body));
+  });
+  typed.delete('/api/v1/tasks/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Delete a task', params: IdParams, response: { 204: z.null() } } }, async (req, reply) => {
+    const w = writeOf(req);
+    await ctx.db.withWorkspace(w.workspaceId, (trx) => deleteTask(trx, w, req.params.id));
+    return reply.status(204).send(null);
+  });
+}

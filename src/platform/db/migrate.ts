@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The two calls a migration needs, over either driver, as the tables' owner. */
+export interface SqlRunner {
+  exec(text: string): Promise<void>;
+  query(text: string, params?: readonly unknown[]): Promise<unknown[]>;
+}
+
+export interface MigrationReport {
+  applied: string[];
+  alreadyApplied: number;
+}
+
+export class MigrationChecksumError extends Error {
+  constructor(readonly migration: string) {
+    super(
+      `Migration ${migration} was changed after it was applied (checksum mismatch). ` +
+        'Applied migrations are never edited: restore the file and add a new migration instead.',
+    );
+    this.name = 'MigrationChecksumError';
+  }
+}
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+export interface MigrationFile {
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export function listMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((name) => {
+      const text = fs.readFileSync(`${dir}/${name}`, 'utf8');
+      return { name, sql: text, checksum: createHash('sha256').update(text).digest('hex') };
+    });
+}
+
+/**
+ * Applies pending migrations in name order, each in its own transaction, and
+ * refuses to go on if an applied file's checksum no longer matches. A session
+ * advisory lock keeps two starting processes from migrating at once.
+ */
+export async function runMigrations(runner: SqlRunner, dir = MIGRATIONS_DIR): Promise<MigrationReport> {
+  const files = listMigrations(dir);
+  await runner.exec(`select pg_advisory_lock(7301190001)`);
+  try {
+    await runner.exec(`
+      create table if not exists schema_migrations (
+        name text primary key,
+        checksum text not null,
+        applied_at timestamptz not null default now()
+      )`);
+    const rows = (await runner.query(`select name, checksum from schema_migrations`)) as Array<{
+      name: string;
+      checksum: string;
+    }>;
+    const applied = new Map(rows.map((r) => [r.name, r.checksum]));
+    for (const file of files) {
+      const sum = applied.get(file.name);
+      if (sum !== undefined && sum !== file.checksum) throw new MigrationChecksumError(file.name);
+    }
+    const pending = files.filter((f) => !applied.has(f.name));
+    for (const file of pending) {
+      await runner.exec('begin');
+      try {
+        await runner.exec(file.sql);
+        await runner.query(`insert into schema_migrations (name, checksum) values ($1, $2)`, [
+          file.name,
+          file.checksum,
+        ]);
+        await runner.exec('commit');
+      } catch (err) {
+        await runner.exec('rollback');
+        throw new Error(`Migration ${file.name} failed: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    return { applied: pending.map((f) => f.name), alreadyApplied: files.length - pending.length };
+  } finally {
+    await runner.exec(`select pg_advisory_unlock(7301190001)`);
+  }
+}
