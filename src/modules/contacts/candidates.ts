@@ -68,6 +68,8 @@ export interface CandidateQuery {
   filters: readonly LookupFilter[];
   /** Only contacts of this owner (record visibility 'own'); undefined: all. */
   ownerOnly?: string | null;
+  /** Only contacts of this company (`contacts_company` index); undefined: any. */
+  companyId?: string;
   /** An extra condition over alias `c` (a segment's rules), parameterized. */
   where?: RawBuilder<unknown>;
   order: KeyOrder;
@@ -91,6 +93,7 @@ function conditions(q: Omit<CandidateQuery, 'order' | 'desc' | 'limit'> & Partia
       and l.kind = ${f.kind} and l.value in (${inValues(f.values)}) and l.contact_id = c.id)`);
   }
   if (q.ownerOnly !== undefined) conds.push(q.ownerOnly === null ? sql`false` : sql`c.owner_id = ${q.ownerOnly}`);
+  if (q.companyId !== undefined) conds.push(sql`c.company_id = ${q.companyId}`);
   if (q.where) conds.push(q.where);
   if (q.after && q.order !== undefined) conds.push(afterCondition(q.order, q.desc ?? false, q.after));
   return sql.join(conds, sql` and `);
@@ -124,10 +127,11 @@ export async function filterSize(trx: Trx, workspaceId: string, f: LookupFilter,
   return r.rows[0]?.n ?? 0;
 }
 
-/** Contacts visible to the list, counted up to `cap` (no filter: no decryption needed). */
-export async function countVisible(trx: Trx, workspaceId: string, ownerOnly: string | null | undefined, cap: number): Promise<number> {
+/** Contacts visible to the list (of one company when given), counted up to `cap` (no filter: no decryption needed). */
+export async function countVisible(trx: Trx, workspaceId: string, ownerOnly: string | null | undefined, cap: number, companyId?: string): Promise<number> {
   const owner = ownerOnly === undefined ? sql`true` : ownerOnly === null ? sql`false` : sql`owner_id = ${ownerOnly}`;
+  const company = companyId === undefined ? sql`true` : sql`company_id = ${companyId}`;
   const r = await sql<{ n: number }>`select count(*)::int as n from (select 1 from contacts
-    where workspace_id = ${workspaceId} and ${owner} limit ${cap}) s`.execute(trx);
+    where workspace_id = ${workspaceId} and ${owner} and ${company} limit ${cap}) s`.execute(trx);
   return r.rows[0]?.n ?? 0;
 }

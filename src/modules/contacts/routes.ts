@@ -7,11 +7,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app.js';
 import { auditCode, listAuditEvents, recordAudit } from '../../platform/audit/index.js';
-import { badRequest, PROBLEM_BASE } from '../../platform/errors.js';
+import { badRequest, notFound, PROBLEM_BASE } from '../../platform/errors.js';
 import { idempotentCreate, REPLAYED_HEADER } from '../../platform/http/idempotency.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { recordPersonalRead } from '../reads/index.js';
 import { ownerScope, visibleRow } from './access.js';
+import { companyExists } from './deps.js';
 import { deleteContact, updateContact } from './mutate.js';
 import { openRecords, openSpecial } from './record.js';
 import { AccessLogSchema, ContactInputSchema, ContactPageSchema, ContactPatchSchema, ContactSchema, IdParamsSchema, ListQuerySchema } from './schemas.js';
@@ -120,11 +121,12 @@ function registerContactReads(app: FastifyInstance, ctx: AppContext): void {
 
   typed.get('/api/v1/contacts', {
     config: { permission: 'contacts:read' },
-    schema: { tags, summary: 'List or search contacts (q: word prefixes; email: exact; segmentId: its members)', querystring: ListQuerySchema, response: { 200: ContactPageSchema } },
+    schema: { tags, summary: 'List or search contacts (q: word prefixes; email: exact; segmentId: its members; companyId: its people)', querystring: ListQuerySchema, response: { 200: ContactPageSchema } },
   }, async (req) => {
     const auth = requireAuth(req);
     return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
-      const { segmentId } = req.query;
+      const { segmentId, companyId } = req.query;
+      if (companyId !== undefined && !(await companyExists(trx, companyId))) throw notFound('No such company.');
       const scope = segmentId === undefined ? undefined : await segmentScope(ctx, trx, auth.workspaceId, segmentId);
       const page = await listContacts(ctx, trx, auth.workspaceId, { ...req.query, ownerOnly: await ownerScope(trx, auth), ...(scope ? { scope } : {}) });
       const ids = page.items.map((c) => c.id);

@@ -82,6 +82,8 @@ export const ListQuerySchema = z
     email: z.string().max(320).optional(),
     tag: z.string().max(100).optional(),
     segmentId: z.uuid().optional(),
+    /** Only this company's contacts (plaintext metadata: no decryption to narrow). */
+    companyId: z.uuid().optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(500).optional(),
     sort: SortSchema.optional(),

@@ -163,10 +163,10 @@ interface RawPage {
 }
 
 async function plainPage(ctx: Ctx, trx: Trx, ws: string, req: ListRequest, order: KeyOrder, desc: boolean, after: Keyset | null): Promise<RawPage> {
-  const rows = await candidateRows(trx, { workspaceId: ws, filters: [], ownerOnly: req.ownerOnly, order, desc, after, limit: req.limit + 1 });
+  const rows = await candidateRows(trx, { workspaceId: ws, filters: [], ownerOnly: req.ownerOnly, companyId: req.companyId, order, desc, after, limit: req.limit + 1 });
   const shown = rows.slice(0, req.limit);
   const records = await openRecords(trx, ctx.vault, ws, shown);
-  const total = after === null ? await countVisible(trx, ws, req.ownerOnly, TOTAL_CAP + 1) : undefined;
+  const total = after === null ? await countVisible(trx, ws, req.ownerOnly, TOTAL_CAP + 1, req.companyId) : undefined;
   return { items: shown.map((row) => ({ row, record: records.get(row.id)! })), more: rows.length > req.limit, ...(total === undefined ? {} : { total }) };
 }
 
@@ -195,7 +195,7 @@ async function searchPage(ctx: Ctx, trx: Trx, ws: string, plan: Plan, req: ListR
   let seen = 0;
   let cursor = after;
   for (;;) {
-    const query = { workspaceId: ws, filters: plan.filters, ownerOnly: req.ownerOnly, where: plan.where, order, desc };
+    const query = { workspaceId: ws, filters: plan.filters, ownerOnly: req.ownerOnly, companyId: req.companyId, where: plan.where, order, desc };
     const rows = await candidateRows(trx, { ...query, after: cursor, limit: batch });
     for (const m of await verifyBatch(ctx, trx, ws, plan, rows)) {
       verified += 1;

@@ -24,11 +24,11 @@ function sortKey(record: ContactRecord, field: string): string {
 
 /** Every verified match, in id order; throws sortTooLarge past the cap. */
 async function allMatches(ctx: Ctx, trx: Trx, ws: string, plan: Plan, req: ListRequest): Promise<Match[]> {
-  if (plan.filters.length === 0 && plan.where === undefined && (await countVisible(trx, ws, req.ownerOnly, MEMORY_SORT_CAP + 1)) > MEMORY_SORT_CAP) throw sortTooLarge();
+  if (plan.filters.length === 0 && plan.where === undefined && (await countVisible(trx, ws, req.ownerOnly, MEMORY_SORT_CAP + 1, req.companyId)) > MEMORY_SORT_CAP) throw sortTooLarge();
   const out: Match[] = [];
   let after: Keyset | null = null;
   for (;;) {
-    const rows = await candidateRows(trx, { workspaceId: ws, filters: plan.filters, ownerOnly: req.ownerOnly, where: plan.where, order: 'id', desc: false, after, limit: BATCH });
+    const rows = await candidateRows(trx, { workspaceId: ws, filters: plan.filters, ownerOnly: req.ownerOnly, companyId: req.companyId, where: plan.where, order: 'id', desc: false, after, limit: BATCH });
     out.push(...(await verifyBatch(ctx, trx, ws, plan, rows)));
     if (out.length > MEMORY_SORT_CAP) throw sortTooLarge();
     const last = rows[rows.length - 1];
