@@ -78,29 +78,61 @@ export async function load(
   };
 }
 
+/** One request of a pre-generated list: the load worker cannot call back into this thread. */
+export interface PlannedRequest {
+  url: string;
+  headers?: Record<string, string>;
+}
+
 /**
- * Like `load`, but each request asks `next(client)` for its URL and headers
- * (random keys per request; one API token per client).
+ * Like `load` with a request list per client, but the clients run in a worker thread of their own, so
+ * the load generator's JavaScript (fetch, body reading, bookkeeping) does not
+ * run on the server's event loop — as a separate client machine would not.
+ * Each client cycles through its own pre-generated list of requests. Both
+ * threads still share the machine's cores.
  */
-export async function loadVaried(
-  next: (client: number) => { url: string; init?: RequestInit },
-  clients: number,
+export async function loadInWorker(
+  plan: readonly (readonly PlannedRequest[])[],
   seconds: number,
 ): Promise<{ rps: number; p50: number; p99: number; errors: number; count: number }> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async (_, client) => {
-      while (performance.now() < end) {
-        const { url, init } = next(client);
-        const t0 = performance.now();
-        const res = await fetch(url, init);
-        await res.arrayBuffer();
-        if (!res.ok) errors++;
-        latencies.push(performance.now() - t0);
-      }
+  const { Worker } = await import('node:worker_threads');
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const { plan, seconds } = workerData;
+    (async () => {
+      const latencies = [];
+      let errors = 0;
+      const end = performance.now() + seconds * 1000;
+      await Promise.all(plan.map(async (list) => {
+        let i = 0;
+        while (performance.now() < end) {
+          const r = list[i++ % list.length];
+          const t0 = performance.now();
+          const res = await fetch(r.url, { headers: r.headers });
+          await res.arrayBuffer();
+          if (!res.ok) errors++;
+          latencies.push(performance.now() - t0);
+        }
+      }));
+      parentPort.postMessage({ latencies, errors });
+    })().catch((e) => parentPort.postMessage({ failed: String(e) }));`;
+  const worker = new Worker(source, { eval: true, workerData: { plan, seconds } });
+  const out = await new Promise<{ latencies?: number[]; errors?: number; failed?: string }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  if (out.failed !== undefined) throw new Error(`load worker: ${out.failed}`);
+  const latencies = out.latencies ?? [];
+  return { rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors: out.errors ?? 0, count: latencies.length };
+}
+
+/** `perClient` requests for each of `clients` clients, from `next(client)`. */
+export function planRequests(next: (client: number) => { url: string; init?: RequestInit }, clients: number, perClient: number): PlannedRequest[][] {
+  return Array.from({ length: clients }, (_, c) =>
+    Array.from({ length: perClient }, () => {
+      const { url, init } = next(c);
+      return { url, headers: init?.headers as Record<string, string> | undefined };
     }),
   );
-  return { rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, count: latencies.length };
 }

@@ -17,7 +17,7 @@ import { IdParamsSchema } from '../src/modules/contacts/schemas.js';
 import { requireAuth } from '../src/modules/identity/auth-hook.js';
 import { unchainedCount } from '../src/platform/audit/index.js';
 import { loadedWorkspace, picker, type AppCtx } from './contacts-load.js';
-import { loadVaried, median, print } from './lib.js';
+import { loadInWorker, median, planRequests, print } from './lib.js';
 import { issueTokens } from './search.js';
 
 const CLIENTS = 8;
@@ -54,14 +54,16 @@ export async function run(): Promise<void> {
     });
     const plainNext = next('/bench/contacts/');
     const auditedNext = next('/api/v1/contacts/');
-    await loadVaried(auditedNext, CLIENTS, 1); // warm-up both paths
-    await loadVaried(plainNext, CLIENTS, 1);
+    const plainPlan = planRequests(plainNext, CLIENTS, 2_000);
+    const auditedPlan = planRequests(auditedNext, CLIENTS, 2_000);
+    await loadInWorker(auditedPlan, 1); // warm-up both paths
+    await loadInWorker(plainPlan, 1);
     const plain: number[] = [];
     const audited: number[] = [];
     print(`${CLIENTS} clients, ${ROUNDS} alternating rounds of ${SECONDS} s, ${l.contacts.toLocaleString('en')} contacts (${l.sample.length} distinct read)`);
     for (let i = 0; i < ROUNDS; i++) {
-      const p = await loadVaried(plainNext, CLIENTS, SECONDS);
-      const a = await loadVaried(auditedNext, CLIENTS, SECONDS);
+      const p = await loadInWorker(plainPlan, SECONDS);
+      const a = await loadInWorker(auditedPlan, SECONDS);
       if (p.errors + a.errors > 0) throw new Error(`errors during the run: ${p.errors + a.errors}`);
       plain.push(p.rps);
       audited.push(a.rps);

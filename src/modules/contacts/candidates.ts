@@ -100,6 +100,12 @@ function conditions(q: Omit<CandidateQuery, 'order' | 'desc' | 'limit'> & Partia
 }
 
 export async function candidateRows(trx: Trx, q: CandidateQuery): Promise<ContactRow[]> {
+  const driven = lookupDriven(q);
+  if (driven) {
+    const r = await sql<ContactRow>`select c.* from ${driven.from} where ${driven.where}
+      order by d.contact_id ${driven.dir} limit ${q.limit}`.execute(trx);
+    return r.rows;
+  }
   const where = conditions(q);
   if (!where) return [];
   const dir = sql.raw(q.desc ? 'desc' : 'asc');
@@ -109,10 +115,37 @@ export async function candidateRows(trx: Trx, q: CandidateQuery): Promise<Contac
 }
 
 /**
+ * The common search — one driving lookup value (no rotation in progress), in
+ * id order — read straight off the lookup's primary key (workspace, kind,
+ * value, contact_id), which is already in contact_id order: the database
+ * walks the index from the cursor and stops at the limit, instead of
+ * collecting every match of a common prefix (tens of thousands) to sort them.
+ * Null when the query is not of that shape (the general form serves it).
+ */
+function lookupDriven(q: Omit<CandidateQuery, 'limit'>): { from: RawBuilder<unknown>; where: RawBuilder<unknown>; dir: RawBuilder<unknown> } | null {
+  const [driver, ...probes] = q.filters;
+  if (!driver || driver.values.length !== 1 || (q.order ?? 'id') !== 'id') return null;
+  const rest = conditions({ ...q, filters: probes, after: null });
+  if (!rest) return null;
+  const conds = [sql`d.workspace_id = ${q.workspaceId} and d.kind = ${driver.kind} and d.value = ${driver.values[0]!}`, rest];
+  if (q.after) conds.push(sql`d.contact_id ${sql.raw(q.desc ? '<' : '>')} ${q.after.id}::uuid`);
+  return {
+    from: sql`contact_lookup d join contacts c on c.workspace_id = d.workspace_id and c.id = d.contact_id`,
+    where: sql.join(conds, sql` and `),
+    dir: sql.raw(q.desc ? 'desc' : 'asc'),
+  };
+}
+
+/**
  * Candidates after `after` (in the query's order), counted up to `cap`
  * without reading or decrypting a record: index work only.
  */
 export async function candidateCount(trx: Trx, q: Omit<CandidateQuery, 'limit'>, cap: number): Promise<number> {
+  const driven = lookupDriven(q);
+  if (driven) {
+    const r = await sql<{ n: number }>`select count(*)::int as n from (select 1 from ${driven.from} where ${driven.where} limit ${cap}) s`.execute(trx);
+    return r.rows[0]?.n ?? 0;
+  }
   const where = conditions(q);
   if (!where) return 0;
   const r = await sql<{ n: number }>`select count(*)::int as n from (select 1 from contacts c where ${where} limit ${cap}) s`.execute(trx);

@@ -78,7 +78,8 @@ async function planOf(ctx: Ctx, trx: Trx, ws: string, req: ListRequest): Promise
   // Smallest candidate set first: it drives, the others only probe.
   if (filters.length > 1) {
     const sizes = new Map<LookupFilter, number>();
-    for (const f of filters) sizes.set(f, await filterSize(trx, ws, f, 100_000));
+    // Counted only far enough to tell a selective filter from a common one.
+    for (const f of filters) sizes.set(f, await filterSize(trx, ws, f, 5_000));
     filters.sort((a, b) => sizes.get(a)! - sizes.get(b)!);
   }
   const verify = (record: ContactRecord, companyName: string | null): boolean =>
