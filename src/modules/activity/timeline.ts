@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app.js';
 import { listAuditEvents } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
-import { visibleRow } from '../contacts/access.js';
+import { ownerScope, visibleRow, type OwnerScope } from '../contacts/access.js';
 import { dealViews, dealsOfContact } from '../deals/index.js';
 import { requireAuth } from '../identity/auth-hook.js';
 import { listNotes } from '../notes/index.js';
@@ -38,12 +38,14 @@ async function changes(trx: Trx, contactId: string): Promise<TimelineItem[]> {
 
 /**
  * A person's timeline: notes, tasks, deals and changes to their record,
- * newest first. Showing it is one personal read of that person.
+ * newest first. Showing it is one personal read of that person. The caller
+ * has checked that `scope` (record visibility) may see the person; every item
+ * is about them alone, so nothing else is withheld.
  */
-export async function contactTimeline(ctx: AppContext, trx: Trx, workspaceId: string, contactId: string): Promise<TimelineItem[]> {
+export async function contactTimeline(ctx: AppContext, trx: Trx, workspaceId: string, contactId: string, scope: OwnerScope): Promise<TimelineItem[]> {
   const notes = await listNotes(ctx, trx, workspaceId, { contactId }, PER_SOURCE);
-  const tasks = (await taskViews(ctx, trx, workspaceId, await taskRows(trx, workspaceId, { contactId }, PER_SOURCE))).items;
-  const deals = (await dealViews(ctx, trx, workspaceId, await dealsOfContact(trx, workspaceId, contactId, PER_SOURCE))).items;
+  const tasks = (await taskViews(ctx, trx, workspaceId, await taskRows(trx, workspaceId, { contactId }, PER_SOURCE), scope)).items;
+  const deals = (await dealViews(ctx, trx, workspaceId, await dealsOfContact(trx, workspaceId, contactId, PER_SOURCE), scope)).items;
   const items: TimelineItem[] = [
     ...notes.map((n) => ({ kind: 'note' as const, at: n.createdAt, id: n.id, text: n.body, detail: null, actorId: n.authorId })),
     ...tasks.map((t) => ({ kind: 'task' as const, at: t.createdAt, id: t.id, text: t.title, detail: t.done ? 'done' : 'open', actorId: t.assigneeId })),
@@ -69,7 +71,7 @@ export function registerTimelineRoutes(app: FastifyInstance, ctx: AppContext): v
       const auth = requireAuth(req);
       return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
         await visibleRow(trx, auth, req.params.id);
-        const items = await contactTimeline(ctx, trx, auth.workspaceId, req.params.id);
+        const items = await contactTimeline(ctx, trx, auth.workspaceId, req.params.id, await ownerScope(trx, auth));
         await recordPersonalRead(ctx, trx, { auth, requestId: String(req.id) }, { subjectIds: [req.params.id], purpose: 'crm.view' });
         return { items };
       });

@@ -3,7 +3,7 @@
  * root, and the service other modules (import, export, merge) call.
  */
 export { registerContactRoutes } from './routes.js';
-export { createContacts, getContacts, getContactRows, findByEmail, findByPhone, findDuplicate, toView, type CreateOptions } from './service.js';
+export { createContacts, getContacts, getVisibleContacts, visibleContactIds, getContactRows, findByEmail, findByPhone, findDuplicate, toView, type CreateOptions } from './service.js';
 export { updateContact, deleteContact, type UpdateResult } from './mutate.js';
 export { listContacts, TOTAL_CAP, MEMORY_SORT_CAP, type ListPage, type ListRequest, type ListScope } from './search.js';
 export { setSegmentScopeResolver, type SegmentScopeResolver } from './segment-scope.js';
@@ -11,7 +11,7 @@ export { countryOf } from './lookup.js';
 export { KIND } from './queries.js';
 export { normalizeCountry, normalizeTag } from './normalize.js';
 export { openRecords } from './record.js';
-export { ownerScope, visibleRow } from './access.js';
+export { canSee, ownerScope, visibleRow, type OwnerScope } from './access.js';
 export { registerContactReindexer, reindexContacts, INDEXES } from './lookup.js';
 export { normalizeEmail, normalizePhone } from './normalize.js';
 export { defaultCountry } from './queries.js';

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app.js';
 import type { Trx } from '../../platform/db/database.js';
 import { validationFailed, type FieldError } from '../../platform/errors.js';
+import { canSee, type OwnerScope } from './access.js';
 import { INDEXES, writeLookups } from './lookup.js';
 import { normalizeEmail, normalizePhone } from './normalize.js';
 import { prepareContact, type PreparedContact } from './prepare.js';
@@ -83,6 +84,23 @@ export async function getContacts(ctx: Ctx, trx: Trx, ws: string, ids: readonly 
   const rows = await contactRowsByIds(trx, ws, ids);
   const records = await openRecords(trx, ctx.vault, ws, rows);
   return rows.map((r) => toView(r, records.get(r.id)!));
+}
+
+/**
+ * The contacts among `ids` that a request with record visibility `scope` may
+ * see, opened, in id order. Missing ids and hidden contacts are left out, and
+ * hidden ones are never decrypted: callers showing names beside other records
+ * (deal and task lists) withhold the rest.
+ */
+export async function getVisibleContacts(ctx: Ctx, trx: Trx, ws: string, ids: readonly string[], scope: OwnerScope): Promise<ContactView[]> {
+  const rows = (await contactRowsByIds(trx, ws, ids)).filter((r) => canSee(scope, r.owner_id));
+  const records = await openRecords(trx, ctx.vault, ws, rows);
+  return rows.map((r) => toView(r, records.get(r.id)!));
+}
+
+/** The ids among `ids` of existing contacts visible under `scope` (nothing decrypted). */
+export async function visibleContactIds(trx: Trx, ws: string, ids: readonly string[], scope: OwnerScope): Promise<Set<string>> {
+  return new Set((await contactRowsByIds(trx, ws, ids)).filter((r) => canSee(scope, r.owner_id)).map((r) => r.id));
 }
 
 /** Rows with their opened records, for callers that filter on metadata too. */

@@ -6,6 +6,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app.js';
+import type { Trx } from '../../platform/db/database.js';
+import { ownerScope } from '../contacts/index.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { recordPersonalRead } from '../reads/index.js';
 import * as p from './pipelines.js';
@@ -16,9 +18,14 @@ import {
 import { createDeal, dealViews, deleteDeal, getDealRow, listDeals, updateDeal, type DealWrite } from './service.js';
 
 const who = (req: FastifyRequest) => ({ auth: requireAuth(req), requestId: String(req.id) });
-const writeOf = (ctx: AppContext, req: FastifyRequest): DealWrite & p.PipelineWrite => {
+const writeOf = (ctx: AppContext, req: FastifyRequest): p.PipelineWrite => {
   const auth = requireAuth(req);
   return { workspaceId: auth.workspaceId, actor: auditActor(auth), requestId: String(req.id), now: ctx.now() };
+};
+/** A deal write carries the writer's record visibility (read in the request's transaction). */
+const dealWriteOf = async (trx: Trx, req: FastifyRequest): Promise<DealWrite> => {
+  const auth = requireAuth(req);
+  return { workspaceId: auth.workspaceId, actor: auditActor(auth), requestId: String(req.id), scope: await ownerScope(trx, auth) };
 };
 
 export function registerPipelineRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -69,7 +76,7 @@ export function registerDealRoutes(app: FastifyInstance, ctx: AppContext): void 
   }, async (req) => {
     const w = who(req);
     return ctx.db.withWorkspace(w.auth.workspaceId, async (trx) => {
-      const { shown, ...page } = await listDeals(ctx, trx, w.auth.workspaceId, req.query);
+      const { shown, ...page } = await listDeals(ctx, trx, w.auth.workspaceId, { ...req.query, scope: await ownerScope(trx, w.auth) });
       await recordPersonalRead(ctx, trx, w, { subjectIds: shown, purpose: 'crm.list' });
       return page;
     });
@@ -77,22 +84,21 @@ export function registerDealRoutes(app: FastifyInstance, ctx: AppContext): void 
   typed.get('/api/v1/deals/:id', { config: { permission: 'contacts:read' }, schema: { tags, summary: 'One deal (a read of its contact: crm.view)', params: IdParamsSchema, response: { 200: DealSchema } } }, async (req) => {
     const w = who(req);
     return ctx.db.withWorkspace(w.auth.workspaceId, async (trx) => {
-      const { items, shown } = await dealViews(ctx, trx, w.auth.workspaceId, [await getDealRow(trx, w.auth.workspaceId, req.params.id)]);
+      const row = await getDealRow(trx, w.auth.workspaceId, req.params.id);
+      const { items, shown } = await dealViews(ctx, trx, w.auth.workspaceId, [row], await ownerScope(trx, w.auth));
       await recordPersonalRead(ctx, trx, w, { subjectIds: shown, purpose: 'crm.view' });
       return items[0]!;
     });
   });
   typed.post('/api/v1/deals', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Create a deal (default pipeline and first open stage unless named)', body: DealInputSchema, response: { 201: DealSchema } } }, async (req, reply) => {
-    const w = writeOf(ctx, req);
-    return reply.status(201).send(await ctx.db.withWorkspace(w.workspaceId, (trx) => createDeal(ctx, trx, w, req.body)));
+    const ws = requireAuth(req).workspaceId;
+    return reply.status(201).send(await ctx.db.withWorkspace(ws, async (trx) => createDeal(ctx, trx, await dealWriteOf(trx, req), req.body)));
   });
   typed.patch('/api/v1/deals/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Change a deal; { stageId, position } moves it on the board', params: IdParamsSchema, body: DealPatchSchema, response: { 200: DealSchema } } }, async (req) => {
-    const w = writeOf(ctx, req);
-    return ctx.db.withWorkspace(w.workspaceId, (trx) => updateDeal(ctx, trx, w, req.params.id, req.body));
+    return ctx.db.withWorkspace(requireAuth(req).workspaceId, async (trx) => updateDeal(ctx, trx, await dealWriteOf(trx, req), req.params.id, req.body));
   });
   typed.delete('/api/v1/deals/:id', { config: { permission: 'contacts:delete' }, schema: { tags, summary: 'Delete a deal', params: IdParamsSchema, response: { 204: z.null() } } }, async (req, reply) => {
-    const w = writeOf(ctx, req);
-    await ctx.db.withWorkspace(w.workspaceId, (trx) => deleteDeal(trx, w, req.params.id));
+    await ctx.db.withWorkspace(requireAuth(req).workspaceId, async (trx) => deleteDeal(trx, await dealWriteOf(trx, req), req.params.id));
     return reply.status(204).send(null);
   });
 }

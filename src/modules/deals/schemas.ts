@@ -32,7 +32,7 @@ export const DealInputSchema = z.strictObject({ title: text(500), ...fields });
 export const DealPatchSchema = z.strictObject({ title: text(500).optional(), ...fields });
 
 export const DealSchema = z.object({
-  id: z.uuid(), pipelineId: z.uuid(), stageId: z.uuid(), title: z.string().nullable(), description: z.string().nullable(), erased: z.boolean(),
+  id: z.uuid(), pipelineId: z.uuid(), stageId: z.uuid(), title: z.string().nullable(), description: z.string().nullable(), erased: z.boolean(), contactHidden: z.boolean(),
   amountCents: z.number().nullable(), currency: z.string().nullable(), expectedClose: z.string().nullable(),
   ownerId: z.uuid().nullable(), companyId: z.uuid().nullable(), contactId: z.uuid().nullable(), contactName: z.string().nullable(),
   position: z.number(), createdAt: z.string(), updatedAt: z.string(), stageChangedAt: z.string(),

@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app.js';
 import { auditCode, auditId, recordAudit, type AuditEventInput } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
-import { conflict, notFound, validationFailed } from '../../platform/errors.js';
+import { conflict, forbidden, notFound, validationFailed } from '../../platform/errors.js';
 import { companyExists } from '../companies/service.js';
-import { getContacts } from '../contacts/index.js';
+import { getVisibleContacts, visibleContactIds, type OwnerScope } from '../contacts/index.js';
 import { displayName, openMany, sealText, type SealedRef } from '../sealed-text/index.js';
 import { defaultStage } from './pipelines.js';
 import * as q from './queries.js';
@@ -20,8 +20,10 @@ interface DealText { title: string; description: string | null }
 
 export interface Deal {
   id: string; pipelineId: string; stageId: string;
-  /** null with `erased` when the contact it was about was erased. */
+  /** null with `erased` when the contact it was about was erased, or with `contactHidden`. */
   title: string | null; description: string | null; erased: boolean;
+  /** The contact is outside the caller's record visibility: its name and the deal's text (sealed under its key) are withheld. */
+  contactHidden: boolean;
   amountCents: number | null; currency: string | null; expectedClose: string | null;
   ownerId: string | null; companyId: string | null; contactId: string | null; contactName: string | null;
   position: number; createdAt: string; updatedAt: string; stageChangedAt: string;
@@ -38,6 +40,8 @@ export interface DealWrite {
   workspaceId: string;
   actor: AuditEventInput['actor'];
   requestId: string | null;
+  /** The writer's record visibility (contacts' ownerScope): which contacts it may name and see. */
+  scope: OwnerScope;
 }
 
 const ref = (row: Pick<q.DealRow, 'id' | 'record_version' | 'subject_id'>): SealedRef =>
@@ -45,15 +49,24 @@ const ref = (row: Pick<q.DealRow, 'id' | 'record_version' | 'subject_id'>): Seal
 
 const subjects = (contactId: string | null): string[] => (contactId ? [contactId] : []);
 
-/** Deal rows as the API shows them, with contact names; `shown` lists the people whose data is in the answer. */
-export async function dealViews(ctx: Ctx, trx: Trx, ws: string, rows: readonly q.DealRow[]): Promise<{ items: Deal[]; shown: string[] }> {
-  const texts = await openMany<DealText>(trx, ctx.vault, ws, rows.map((r) => ({ ref: ref(r), sealed: r.record })));
+/**
+ * Deal rows as the API shows them, with contact names; `shown` lists the people whose data is in the answer.
+ * A deal whose contact `scope` cannot see is still shown (a business record), with that person's name and
+ * the deal's text withheld (`contactHidden`) and never decrypted.
+ */
+export async function dealViews(ctx: Ctx, trx: Trx, ws: string, rows: readonly q.DealRow[], scope: OwnerScope): Promise<{ items: Deal[]; shown: string[] }> {
   const contactIds = [...new Set(rows.flatMap((r) => subjects(r.contact_id)))];
-  const names = new Map((await getContacts(ctx, trx, ws, contactIds)).map((c) => [c.id, displayName(c)]));
-  const items = rows.map((r, i): Deal => {
-    const t = texts[i] ?? null;
+  const names = new Map((await getVisibleContacts(ctx, trx, ws, contactIds, scope)).map((c) => [c.id, displayName(c)]));
+  const hidden = (r: q.DealRow): boolean => r.contact_id !== null && !names.has(r.contact_id);
+  const open = rows.filter((r) => !hidden(r));
+  const opened = await openMany<DealText>(trx, ctx.vault, ws, open.map((r) => ({ ref: ref(r), sealed: r.record })));
+  const texts = new Map(open.map((r, i) => [r.id, opened[i] ?? null]));
+  const items = rows.map((r): Deal => {
+    const withheld = hidden(r);
+    const t = texts.get(r.id) ?? null;
     return {
-      id: r.id, pipelineId: r.pipeline_id, stageId: r.stage_id, title: t?.title ?? null, description: t?.description ?? null, erased: t === null,
+      id: r.id, pipelineId: r.pipeline_id, stageId: r.stage_id, title: t?.title ?? null, description: t?.description ?? null,
+      erased: !withheld && t === null, contactHidden: withheld,
       amountCents: r.amount_cents === null ? null : Number(r.amount_cents), currency: r.currency, expectedClose: dateOnly(r.expected_close),
       ownerId: r.owner_id, companyId: r.company_id, contactId: r.contact_id, contactName: r.contact_id ? names.get(r.contact_id) ?? null : null,
       position: r.position, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at), stageChangedAt: iso(r.stage_changed_at),
@@ -70,9 +83,9 @@ function dateOnly(v: string | Date | null): string | null {
   return `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`;
 }
 
-/** The contact and company named by an input must exist in this workspace (422 otherwise). */
-async function checkRefs(ctx: Ctx, trx: Trx, ws: string, contactId: string | null | undefined, companyId: string | null | undefined): Promise<void> {
-  if (contactId && (await getContacts(ctx, trx, ws, [contactId])).length === 0) {
+/** The contact (visible to the writer) and company named by an input must exist in this workspace (422 otherwise). */
+async function checkRefs(trx: Trx, w: DealWrite, contactId: string | null | undefined, companyId: string | null | undefined): Promise<void> {
+  if (contactId && !(await visibleContactIds(trx, w.workspaceId, [contactId], w.scope)).has(contactId)) {
     throw validationFailed([{ path: 'contactId', message: 'No contact of this workspace has this id.' }]);
   }
   if (companyId && !(await companyExists(trx, companyId))) {
@@ -105,7 +118,7 @@ async function resolveStage(ctx: Ctx, trx: Trx, ws: string, pipelineId: string |
 
 export async function createDeal(ctx: Ctx, trx: Trx, w: DealWrite, input: DealInput): Promise<Deal> {
   const ws = w.workspaceId;
-  await checkRefs(ctx, trx, ws, input.contactId, input.companyId);
+  await checkRefs(trx, w, input.contactId, input.companyId);
   const stage = await resolveStage(ctx, trx, ws, input.pipelineId, input.stageId);
   const id = randomUUID();
   const contactId = input.contactId ?? null;
@@ -120,7 +133,7 @@ export async function createDeal(ctx: Ctx, trx: Trx, w: DealWrite, input: DealIn
   row.record = await sealText(trx, ctx.vault, ws, ref(row), { title: input.title, description: input.description ?? null } satisfies DealText);
   await memberRef('ownerId', () => trx.insertInto('deals').values(row).execute());
   await recordAudit(trx, { action: 'deal.created', actor: w.actor, subjectIds: subjects(contactId), details: { dealId: auditId(id) }, requestId: w.requestId });
-  return (await dealViews(ctx, trx, ws, [row])).items[0]!;
+  return (await dealViews(ctx, trx, ws, [row], w.scope)).items[0]!;
 }
 
 export async function getDealRow(trx: Trx, ws: string, id: string, forUpdate = false): Promise<q.DealRow> {
@@ -143,8 +156,12 @@ async function patchedText(ctx: Ctx, trx: Trx, row: q.DealRow, patch: DealPatch,
 export async function updateDeal(ctx: Ctx, trx: Trx, w: DealWrite, id: string, patch: DealPatch): Promise<Deal> {
   const ws = w.workspaceId;
   const row = await getDealRow(trx, ws, id, true);
-  await checkRefs(ctx, trx, ws, patch.contactId, patch.companyId);
+  await checkRefs(trx, w, patch.contactId, patch.companyId);
   const contactId = patch.contactId !== undefined ? patch.contactId : row.contact_id;
+  const touchesPerson = TEXT_FIELDS.some((k) => patch[k] !== undefined) || contactId !== row.contact_id;
+  if (touchesPerson && row.contact_id !== null && !(await visibleContactIds(trx, ws, [row.contact_id], w.scope)).has(row.contact_id)) {
+    throw forbidden('This deal is about a contact outside your record visibility: its text and contact cannot be changed.', 'contact-not-visible');
+  }
   const next: q.DealRow = { ...row, updated_at: ctx.now() };
   const text = await patchedText(ctx, trx, row, patch, contactId);
   if (text) {
@@ -163,7 +180,7 @@ export async function updateDeal(ctx: Ctx, trx: Trx, w: DealWrite, id: string, p
   if (fields.length > 0 || !moved) {
     await recordAudit(trx, { action: 'deal.updated', actor: w.actor, subjectIds, details: { dealId: auditId(id), fields: fields.map((f) => auditCode(f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))) }, requestId: w.requestId });
   }
-  return (await dealViews(ctx, trx, ws, [next])).items[0]!;
+  return (await dealViews(ctx, trx, ws, [next], w.scope)).items[0]!;
 }
 
 /** A move to another stage or position (the board): makes room, sets the new place. True when the deal moved. */
@@ -184,14 +201,14 @@ export async function deleteDeal(trx: Trx, w: DealWrite, id: string): Promise<vo
   await recordAudit(trx, { action: 'deal.deleted', actor: w.actor, subjectIds: subjects(row.contact_id), details: { dealId: auditId(id) }, requestId: w.requestId });
 }
 
-export interface DealListRequest extends q.DealFilter { limit: number; cursor?: string | undefined }
+export interface DealListRequest extends q.DealFilter { limit: number; cursor?: string | undefined; scope: OwnerScope }
 
 /** One board-ordered page (pipeline, stage, position); the cursor is the last deal's place. */
 export async function listDeals(ctx: Ctx, trx: Trx, ws: string, req: DealListRequest): Promise<{ items: Deal[]; nextCursor: string | null; shown: string[] }> {
   const rows = await q.dealPage(trx, ws, req, req.cursor ? decodeCursor(req.cursor) : null, req.limit + 1);
   const page = rows.slice(0, req.limit);
   const last = page[page.length - 1];
-  const { items, shown } = await dealViews(ctx, trx, ws, page);
+  const { items, shown } = await dealViews(ctx, trx, ws, page, req.scope);
   const nextCursor = rows.length > req.limit && last ? Buffer.from(JSON.stringify([last.pipeline_id, last.stage_id, last.position, last.id])).toString('base64url') : null;
   return { items, nextCursor, shown };
 }

@@ -3,7 +3,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app.js';
+import type { Trx } from '../../platform/db/database.js';
 import { validationFailed } from '../../platform/errors.js';
+import { ownerScope } from '../contacts/index.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { recordPersonalRead } from '../reads/index.js';
 import { checkAbout, createNote, deleteNote, listNotes, updateNote, type NoteAbout, type NoteWrite } from './service.js';
@@ -37,10 +39,12 @@ function decodeCursor(c: string): { at: Date; id: string } {
 
 export function registerNoteRoutes(app: FastifyInstance, ctx: AppContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const writeOf = (req: FastifyRequest): NoteWrite => {
+  /** A note write carries the writer's record visibility (read in the request's transaction). */
+  const writeOf = async (trx: Trx, req: FastifyRequest): Promise<NoteWrite> => {
     const auth = requireAuth(req);
-    return { workspaceId: auth.workspaceId, userId: auth.userId, actor: auditActor(auth), requestId: String(req.id) };
+    return { workspaceId: auth.workspaceId, userId: auth.userId, actor: auditActor(auth), requestId: String(req.id), scope: await ownerScope(trx, auth) };
   };
+  const ws = (req: FastifyRequest): string => requireAuth(req).workspaceId;
   typed.get('/api/v1/notes', {
     config: { permission: 'contacts:read' },
     schema: { tags, summary: "A contact's (audited: crm.view) or a company's notes, newest first", querystring: QuerySchema, response: { 200: z.object({ items: z.array(NoteSchema), nextCursor: z.string().nullable() }) } },
@@ -48,7 +52,7 @@ export function registerNoteRoutes(app: FastifyInstance, ctx: AppContext): void 
     const auth = requireAuth(req);
     const about = aboutOf(req.query);
     return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
-      await checkAbout(ctx, trx, auth.workspaceId, about);
+      await checkAbout(trx, auth.workspaceId, about, await ownerScope(trx, auth));
       const rows = await listNotes(ctx, trx, auth.workspaceId, about, req.query.limit + 1, req.query.cursor ? decodeCursor(req.query.cursor) : undefined);
       const items = rows.slice(0, req.query.limit);
       if (about.contactId && items.some((n) => !n.erased)) {
@@ -59,16 +63,14 @@ export function registerNoteRoutes(app: FastifyInstance, ctx: AppContext): void 
     });
   });
   typed.post('/api/v1/notes', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Add a note to a contact or a company', body: CreateSchema, response: { 201: NoteSchema } } }, async (req, reply) => {
-    const w = writeOf(req);
-    return reply.status(201).send(await ctx.db.withWorkspace(w.workspaceId, (trx) => createNote(ctx, trx, w, aboutOf(req.body), req.body.body)));
+    const about = aboutOf(req.body);
+    return reply.status(201).send(await ctx.db.withWorkspace(ws(req), async (trx) => createNote(ctx, trx, await writeOf(trx, req), about, req.body.body)));
   });
   typed.patch('/api/v1/notes/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: "Change a note's text", params: IdParams, body: z.strictObject({ body }), response: { 200: NoteSchema } } }, async (req) => {
-    const w = writeOf(req);
-    return ctx.db.withWorkspace(w.workspaceId, (trx) => updateNote(ctx, trx, w, req.params.id, req.body.body));
+    return ctx.db.withWorkspace(ws(req), async (trx) => updateNote(ctx, trx, await writeOf(trx, req), req.params.id, req.body.body));
   });
   typed.delete('/api/v1/notes/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Delete a note', params: IdParams, response: { 204: z.null() } } }, async (req, reply) => {
-    const w = writeOf(req);
-    await ctx.db.withWorkspace(w.workspaceId, (trx) => deleteNote(trx, w, req.params.id));
+    await ctx.db.withWorkspace(ws(req), async (trx) => deleteNote(trx, await writeOf(trx, req), req.params.id));
     return reply.status(204).send(null);
   });
 }

@@ -9,7 +9,7 @@ import { auditId, recordAudit, type AuditEventInput } from '../../platform/audit
 import type { Trx } from '../../platform/db/database.js';
 import { notFound } from '../../platform/errors.js';
 import { companyExists } from '../companies/service.js';
-import { getContacts } from '../contacts/index.js';
+import { visibleContactIds, type OwnerScope } from '../contacts/index.js';
 import { openMany, sealText, type SealedRef } from '../sealed-text/index.js';
 
 type Ctx = Pick<AppContext, 'vault' | 'now'>;
@@ -27,7 +27,11 @@ export interface Note {
   /** null with `erased` when it can no longer be opened. */
   body: string | null; erased: boolean; createdAt: string; updatedAt: string;
 }
-export interface NoteWrite { workspaceId: string; userId: string | null; actor: AuditEventInput['actor']; requestId: string | null }
+export interface NoteWrite {
+  workspaceId: string; userId: string | null; actor: AuditEventInput['actor']; requestId: string | null;
+  /** The writer's record visibility (contacts' ownerScope): notes about contacts it cannot see are 404. */
+  scope: OwnerScope;
+}
 export type NoteAbout = { contactId: string; companyId?: undefined } | { companyId: string; contactId?: undefined };
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -43,14 +47,17 @@ export async function noteViews(ctx: Ctx, trx: Trx, ws: string, rows: readonly N
   }));
 }
 
-/** 404 unless the contact or company is in this workspace (another workspace's id looks like none). */
-export async function checkAbout(ctx: Ctx, trx: Trx, ws: string, about: NoteAbout): Promise<void> {
-  const ok = about.contactId ? (await getContacts(ctx, trx, ws, [about.contactId])).length === 1 : await companyExists(trx, about.companyId!);
+/**
+ * 404 unless the contact (visible under `scope`: record visibility) or the company is in this
+ * workspace (another workspace's id, or a contact the caller may not see, looks like none).
+ */
+export async function checkAbout(trx: Trx, ws: string, about: NoteAbout, scope: OwnerScope): Promise<void> {
+  const ok = about.contactId ? (await visibleContactIds(trx, ws, [about.contactId], scope)).has(about.contactId) : await companyExists(trx, about.companyId!);
   if (!ok) throw notFound(about.contactId ? 'No such contact.' : 'No such company.');
 }
 
 export async function createNote(ctx: Ctx, trx: Trx, w: NoteWrite, about: NoteAbout, body: string): Promise<Note> {
-  await checkAbout(ctx, trx, w.workspaceId, about);
+  await checkAbout(trx, w.workspaceId, about, w.scope);
   const now = ctx.now();
   const row: NotesTable = {
     workspace_id: w.workspaceId, id: randomUUID(), contact_id: about.contactId ?? null, company_id: about.companyId ?? null, author_id: w.userId,
@@ -62,15 +69,17 @@ export async function createNote(ctx: Ctx, trx: Trx, w: NoteWrite, about: NoteAb
   return (await noteViews(ctx, trx, w.workspaceId, [row]))[0]!;
 }
 
-async function noteRow(trx: Trx, ws: string, id: string): Promise<NotesTable> {
+/** A note the writer may touch: a note about a contact outside its record visibility is a 404 like a missing one. */
+async function noteRow(trx: Trx, w: NoteWrite, id: string): Promise<NotesTable> {
+  const ws = w.workspaceId;
   const row = UUID_RE.test(id) ? await trx.selectFrom('notes').selectAll().where('workspace_id', '=', ws).where('id', '=', id).forUpdate().executeTakeFirst() : undefined;
-  if (!row) throw notFound('No such note.');
+  if (!row || (row.contact_id !== null && !(await visibleContactIds(trx, ws, [row.contact_id], w.scope)).has(row.contact_id))) throw notFound('No such note.');
   return row;
 }
 
 /** A new body under a bumped record version: the previous ciphertext no longer opens for this row. */
 export async function updateNote(ctx: Ctx, trx: Trx, w: NoteWrite, id: string, body: string): Promise<Note> {
-  const row = await noteRow(trx, w.workspaceId, id);
+  const row = await noteRow(trx, w, id);
   const next = { ...row, record_version: row.record_version + 1, updated_at: ctx.now() };
   next.body = await sealText(trx, ctx.vault, w.workspaceId, ref(next), { text: body });
   await trx.updateTable('notes').set({ body: next.body, record_version: next.record_version, updated_at: next.updated_at })
@@ -80,7 +89,7 @@ export async function updateNote(ctx: Ctx, trx: Trx, w: NoteWrite, id: string, b
 }
 
 export async function deleteNote(trx: Trx, w: NoteWrite, id: string): Promise<void> {
-  const row = await noteRow(trx, w.workspaceId, id);
+  const row = await noteRow(trx, w, id);
   await trx.deleteFrom('notes').where('workspace_id', '=', w.workspaceId).where('id', '=', id).execute();
   await recordAudit(trx, { action: 'note.deleted', actor: w.actor, subjectIds: subjects(row), details: { noteId: auditId(id) }, requestId: w.requestId });
 }

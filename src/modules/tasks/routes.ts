@@ -3,14 +3,16 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app.js';
+import type { Trx } from '../../platform/db/database.js';
 import { validationFailed } from '../../platform/errors.js';
+import { ownerScope } from '../contacts/index.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { recordPersonalRead } from '../reads/index.js';
 import { createTask, deleteTask, getTask, taskRows, taskViews, updateTask, type TaskWrite } from './service.js';
 
 const tags = ['tasks'];
 const TaskSchema = z.object({
-  id: z.uuid(), title: z.string().nullable(), erased: z.boolean(), dueAt: z.string().nullable(), done: z.boolean(), doneAt: z.string().nullable(),
+  id: z.uuid(), title: z.string().nullable(), erased: z.boolean(), contactHidden: z.boolean(), dueAt: z.string().nullable(), done: z.boolean(), doneAt: z.string().nullable(),
   assigneeId: z.uuid().nullable(), contactId: z.uuid().nullable(), contactName: z.string().nullable(), dealId: z.uuid().nullable(),
   createdAt: z.string(), updatedAt: z.string(),
 });
@@ -37,10 +39,12 @@ function decodeCursor(c: string): { at: Date; id: string } {
 
 export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const writeOf = (req: FastifyRequest): TaskWrite => {
+  /** A task write carries the writer's record visibility (read in the request's transaction). */
+  const writeOf = async (trx: Trx, req: FastifyRequest): Promise<TaskWrite> => {
     const auth = requireAuth(req);
-    return { workspaceId: auth.workspaceId, userId: auth.userId, actor: auditActor(auth), requestId: String(req.id) };
+    return { workspaceId: auth.workspaceId, userId: auth.userId, actor: auditActor(auth), requestId: String(req.id), scope: await ownerScope(trx, auth) };
   };
+  const ws = (req: FastifyRequest): string => requireAuth(req).workspaceId;
   typed.get('/api/v1/tasks', {
     config: { permission: 'contacts:read' },
     schema: { tags, summary: 'Tasks, newest first; shown contact names are an audited read (crm.list)', querystring: QuerySchema, response: { 200: z.object({ items: z.array(TaskSchema), nextCursor: z.string().nullable() }) } },
@@ -49,7 +53,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
     const { limit, cursor, ...filter } = req.query;
     return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
       const rows = await taskRows(trx, auth.workspaceId, filter, limit + 1, cursor ? decodeCursor(cursor) : undefined);
-      const { items, shown } = await taskViews(ctx, trx, auth.workspaceId, rows.slice(0, limit));
+      const { items, shown } = await taskViews(ctx, trx, auth.workspaceId, rows.slice(0, limit), await ownerScope(trx, auth));
       await recordPersonalRead(ctx, trx, { auth, requestId: String(req.id) }, { subjectIds: shown, purpose: 'crm.list' });
       const last = items[items.length - 1];
       return { items, nextCursor: rows.length > limit && last ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url') : null };
@@ -58,22 +62,19 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
   typed.get('/api/v1/tasks/:id', { config: { permission: 'contacts:read' }, schema: { tags, summary: 'One task', params: IdParams, response: { 200: TaskSchema } } }, async (req) => {
     const auth = requireAuth(req);
     return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
-      const { items, shown } = await getTask(ctx, trx, auth.workspaceId, req.params.id);
+      const { items, shown } = await getTask(ctx, trx, auth.workspaceId, req.params.id, await ownerScope(trx, auth));
       await recordPersonalRead(ctx, trx, { auth, requestId: String(req.id) }, { subjectIds: shown, purpose: 'crm.view' });
       return items[0]!;
     });
   });
   typed.post('/api/v1/tasks', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Create a task', body: CreateSchema, response: { 201: TaskSchema } } }, async (req, reply) => {
-    const w = writeOf(req);
-    return reply.status(201).send(await ctx.db.withWorkspace(w.workspaceId, (trx) => createTask(ctx, trx, w, req.body)));
+    return reply.status(201).send(await ctx.db.withWorkspace(ws(req), async (trx) => createTask(ctx, trx, await writeOf(trx, req), req.body)));
   });
   typed.patch('/api/v1/tasks/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Change a task; { done: true|false } toggles it', params: IdParams, body: PatchSchema, response: { 200: TaskSchema } } }, async (req) => {
-    const w = writeOf(req);
-    return ctx.db.withWorkspace(w.workspaceId, (trx) => updateTask(ctx, trx, w, req.params.id, req.body));
+    return ctx.db.withWorkspace(ws(req), async (trx) => updateTask(ctx, trx, await writeOf(trx, req), req.params.id, req.body));
   });
   typed.delete('/api/v1/tasks/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Delete a task', params: IdParams, response: { 204: z.null() } } }, async (req, reply) => {
-    const w = writeOf(req);
-    await ctx.db.withWorkspace(w.workspaceId, (trx) => deleteTask(trx, w, req.params.id));
+    await ctx.db.withWorkspace(ws(req), async (trx) => deleteTask(trx, await writeOf(trx, req), req.params.id));
     return reply.status(204).send(null);
   });
 }

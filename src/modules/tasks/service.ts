@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app.js';
 import { auditCode, auditId, recordAudit, type AuditEventInput } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
-import { conflict, notFound, validationFailed } from '../../platform/errors.js';
-import { getContacts } from '../contacts/index.js';
+import { conflict, forbidden, notFound, validationFailed } from '../../platform/errors.js';
+import { getVisibleContacts, visibleContactIds, type OwnerScope } from '../contacts/index.js';
 import { getDealRow, memberRef } from '../deals/service.js';
 import { displayName, openMany, sealText, type SealedRef } from '../sealed-text/index.js';
 
@@ -23,7 +23,8 @@ declare module '../../platform/db/schema.js' {
 }
 
 export interface Task {
-  id: string; title: string | null; erased: boolean; dueAt: string | null; done: boolean; doneAt: string | null;
+  /** `title` is null with `erased` (its contact was erased) or with `contactHidden` (outside the caller's record visibility: name and title withheld). */
+  id: string; title: string | null; erased: boolean; contactHidden: boolean; dueAt: string | null; done: boolean; doneAt: string | null;
   assigneeId: string | null; contactId: string | null; contactName: string | null; dealId: string | null; createdAt: string; updatedAt: string;
 }
 export interface TaskInput {
@@ -31,7 +32,11 @@ export interface TaskInput {
   dealId?: string | null | undefined; done?: boolean | undefined;
 }
 export type TaskPatch = Partial<TaskInput>;
-export interface TaskWrite { workspaceId: string; userId: string | null; actor: AuditEventInput['actor']; requestId: string | null }
+export interface TaskWrite {
+  workspaceId: string; userId: string | null; actor: AuditEventInput['actor']; requestId: string | null;
+  /** The writer's record visibility (contacts' ownerScope). */
+  scope: OwnerScope;
+}
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ref = (r: Pick<TasksTable, 'id' | 'record_version' | 'subject_id'>): SealedRef =>
@@ -39,25 +44,33 @@ const ref = (r: Pick<TasksTable, 'id' | 'record_version' | 'subject_id'>): Seale
 const iso = (d: Date | null): string | null => (d === null ? null : new Date(d).toISOString());
 const subjects = (...ids: Array<string | null>): string[] => [...new Set(ids.filter((i): i is string => i !== null))];
 
-/** Tasks as shown, with contact names; `shown` lists the people whose data is in the answer. */
-export async function taskViews(ctx: Ctx, trx: Trx, ws: string, rows: readonly TasksTable[]): Promise<{ items: Task[]; shown: string[] }> {
-  const titles = await openMany<{ title: string }>(trx, ctx.vault, ws, rows.map((r) => ({ ref: ref(r), sealed: r.record })));
-  const names = new Map((await getContacts(ctx, trx, ws, subjects(...rows.map((r) => r.contact_id)))).map((c) => [c.id, displayName(c)]));
-  const items = rows.map((r, i): Task => ({
-    id: r.id, title: titles[i]?.title ?? null, erased: !titles[i], dueAt: iso(r.due_at), done: r.done_at !== null, doneAt: iso(r.done_at),
+/**
+ * Tasks as shown, with contact names; `shown` lists the people whose data is in the answer. A task whose
+ * contact `scope` cannot see is shown with that person's name and the title withheld (never decrypted).
+ */
+export async function taskViews(ctx: Ctx, trx: Trx, ws: string, rows: readonly TasksTable[], scope: OwnerScope): Promise<{ items: Task[]; shown: string[] }> {
+  const names = new Map((await getVisibleContacts(ctx, trx, ws, subjects(...rows.map((r) => r.contact_id)), scope)).map((c) => [c.id, displayName(c)]));
+  const hidden = (r: TasksTable): boolean => r.contact_id !== null && !names.has(r.contact_id);
+  const open = rows.filter((r) => !hidden(r));
+  const opened = await openMany<{ title: string }>(trx, ctx.vault, ws, open.map((r) => ({ ref: ref(r), sealed: r.record })));
+  const titles = new Map(open.map((r, i) => [r.id, opened[i] ?? null]));
+  const items = rows.map((r): Task => ({
+    id: r.id, title: titles.get(r.id)?.title ?? null, erased: !hidden(r) && !titles.get(r.id), contactHidden: hidden(r), dueAt: iso(r.due_at), done: r.done_at !== null, doneAt: iso(r.done_at),
     assigneeId: r.assignee_id, contactId: r.contact_id, contactName: r.contact_id ? names.get(r.contact_id) ?? null : null, dealId: r.deal_id,
     createdAt: iso(r.created_at)!, updatedAt: iso(r.updated_at)!,
   }));
   return { items, shown: [...names.keys()] };
 }
 
-async function checkRefs(ctx: Ctx, trx: Trx, ws: string, p: TaskPatch): Promise<void> {
-  if (p.contactId && (await getContacts(ctx, trx, ws, [p.contactId])).length === 0) throw validationFailed([{ path: 'contactId', message: 'No contact of this workspace has this id.' }]);
+/** The contact (visible to the writer) and deal named must exist in this workspace (422 otherwise). */
+async function checkRefs(trx: Trx, w: TaskWrite, p: TaskPatch): Promise<void> {
+  const ws = w.workspaceId;
+  if (p.contactId && !(await visibleContactIds(trx, ws, [p.contactId], w.scope)).has(p.contactId)) throw validationFailed([{ path: 'contactId', message: 'No contact of this workspace has this id.' }]);
   if (p.dealId) await getDealRow(trx, ws, p.dealId).catch(() => { throw validationFailed([{ path: 'dealId', message: 'No deal of this workspace has this id.' }]); });
 }
 
 export async function createTask(ctx: Ctx, trx: Trx, w: TaskWrite, input: TaskInput): Promise<Task> {
-  await checkRefs(ctx, trx, w.workspaceId, input);
+  await checkRefs(trx, w, input);
   const now = ctx.now();
   const contactId = input.contactId ?? null;
   const row: TasksTable = {
@@ -68,7 +81,7 @@ export async function createTask(ctx: Ctx, trx: Trx, w: TaskWrite, input: TaskIn
   row.record = await sealText(trx, ctx.vault, w.workspaceId, ref(row), { title: input.title });
   await memberRef('assigneeId', () => trx.insertInto('tasks').values(row).execute());
   await recordAudit(trx, { action: 'task.created', actor: w.actor, subjectIds: subjects(contactId), details: { taskId: auditId(row.id) }, requestId: w.requestId });
-  return (await taskViews(ctx, trx, w.workspaceId, [row])).items[0]!;
+  return (await taskViews(ctx, trx, w.workspaceId, [row], w.scope)).items[0]!;
 }
 
 async function taskRow(trx: Trx, ws: string, id: string): Promise<TasksTable> {
@@ -77,16 +90,20 @@ async function taskRow(trx: Trx, ws: string, id: string): Promise<TasksTable> {
   return row;
 }
 
-export async function getTask(ctx: Ctx, trx: Trx, ws: string, id: string): Promise<{ items: Task[]; shown: string[] }> {
-  return taskViews(ctx, trx, ws, [await taskRow(trx, ws, id)]);
+export async function getTask(ctx: Ctx, trx: Trx, ws: string, id: string, scope: OwnerScope): Promise<{ items: Task[]; shown: string[] }> {
+  return taskViews(ctx, trx, ws, [await taskRow(trx, ws, id)], scope);
 }
 
 /** Applies a patch; `done` toggles done_at. The title is re-sealed when it or the contact changes. */
 export async function updateTask(ctx: Ctx, trx: Trx, w: TaskWrite, id: string, patch: TaskPatch): Promise<Task> {
   const row = await taskRow(trx, w.workspaceId, id);
-  await checkRefs(ctx, trx, w.workspaceId, patch);
+  await checkRefs(trx, w, patch);
   const now = ctx.now();
   const contactId = patch.contactId !== undefined ? patch.contactId : row.contact_id;
+  const touchesPerson = patch.title !== undefined || contactId !== row.contact_id;
+  if (touchesPerson && row.contact_id !== null && !(await visibleContactIds(trx, w.workspaceId, [row.contact_id], w.scope)).has(row.contact_id)) {
+    throw forbidden('This task is about a contact outside your record visibility: its title and contact cannot be changed.', 'contact-not-visible');
+  }
   const next: TasksTable = { ...row, contact_id: contactId, updated_at: now };
   if (patch.title !== undefined || contactId !== row.subject_id) {
     const [cur] = await openMany<{ title: string }>(trx, ctx.vault, w.workspaceId, [{ ref: ref(row), sealed: row.record }]);
@@ -103,7 +120,7 @@ export async function updateTask(ctx: Ctx, trx: Trx, w: TaskWrite, id: string, p
   await memberRef('assigneeId', () => trx.updateTable('tasks').set(set).where('workspace_id', '=', w.workspaceId).where('id', '=', id).execute());
   const fields = Object.keys(patch).map((k) => auditCode(k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)));
   await recordAudit(trx, { action: 'task.updated', actor: w.actor, subjectIds: subjects(row.contact_id, contactId), details: { taskId: auditId(id), fields }, requestId: w.requestId });
-  return (await taskViews(ctx, trx, w.workspaceId, [next])).items[0]!;
+  return (await taskViews(ctx, trx, w.workspaceId, [next], w.scope)).items[0]!;
 }
 
 export async function deleteTask(trx: Trx, w: TaskWrite, id: string): Promise<void> {
