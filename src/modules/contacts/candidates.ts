@@ -122,16 +122,19 @@ export async function candidateRows(trx: Trx, q: CandidateQuery): Promise<Contac
  * collecting every match of a common prefix (tens of thousands) to sort them.
  * Null when the query is not of that shape (the general form serves it).
  */
-function lookupDriven(q: Omit<CandidateQuery, 'limit'>): { from: RawBuilder<unknown>; where: RawBuilder<unknown>; dir: RawBuilder<unknown> } | null {
+function lookupDriven(
+  q: Omit<CandidateQuery, 'limit'>,
+): { from: RawBuilder<unknown>; where: RawBuilder<unknown>; lookupWhere: RawBuilder<unknown>; dir: RawBuilder<unknown> } | null {
   const [driver, ...probes] = q.filters;
   if (!driver || driver.values.length !== 1 || (q.order ?? 'id') !== 'id') return null;
   const rest = conditions({ ...q, filters: probes, after: null });
   if (!rest) return null;
-  const conds = [sql`d.workspace_id = ${q.workspaceId} and d.kind = ${driver.kind} and d.value = ${driver.values[0]!}`, rest];
-  if (q.after) conds.push(sql`d.contact_id ${sql.raw(q.desc ? '<' : '>')} ${q.after.id}::uuid`);
+  const own = [sql`d.workspace_id = ${q.workspaceId} and d.kind = ${driver.kind} and d.value = ${driver.values[0]!}`];
+  if (q.after) own.push(sql`d.contact_id ${sql.raw(q.desc ? '<' : '>')} ${q.after.id}::uuid`);
   return {
     from: sql`contact_lookup d join contacts c on c.workspace_id = d.workspace_id and c.id = d.contact_id`,
-    where: sql.join(conds, sql` and `),
+    where: sql.join([...own, rest], sql` and `),
+    lookupWhere: sql.join(own, sql` and `),
     dir: sql.raw(q.desc ? 'desc' : 'asc'),
   };
 }
@@ -143,7 +146,12 @@ function lookupDriven(q: Omit<CandidateQuery, 'limit'>): { from: RawBuilder<unkn
 export async function candidateCount(trx: Trx, q: Omit<CandidateQuery, 'limit'>, cap: number): Promise<number> {
   const driven = lookupDriven(q);
   if (driven) {
-    const r = await sql<{ n: number }>`select count(*)::int as n from (select 1 from ${driven.from} where ${driven.where} limit ${cap}) s`.execute(trx);
+    // Nothing narrows beyond the driving value: its lookup rows alone answer (an index-only count; the
+    // foreign key guarantees each names a contact of the workspace).
+    const lookupOnly = q.filters.length === 1 && q.ownerOnly === undefined && q.companyId === undefined && q.where === undefined;
+    const r = lookupOnly
+      ? await sql<{ n: number }>`select count(*)::int as n from (select 1 from contact_lookup d where ${driven.lookupWhere} limit ${cap}) s`.execute(trx)
+      : await sql<{ n: number }>`select count(*)::int as n from (select 1 from ${driven.from} where ${driven.where} limit ${cap}) s`.execute(trx);
     return r.rows[0]?.n ?? 0;
   }
   const where = conditions(q);

@@ -96,6 +96,8 @@ export const ContactPageSchema = z.object({
   nextCursor: z.string().nullable(),
   total: z.number().int().optional(),
   totalIsLowerBound: z.boolean().optional(),
+  /** true when `total` is an estimate (a search with many candidates); exact otherwise. */
+  totalIsEstimate: z.boolean().optional(),
 });
 
 export const AccessLogSchema = z.object({

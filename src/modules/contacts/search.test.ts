@@ -110,5 +110,30 @@ describe('contact search (blind tokens, re-checked)', () => {
     expect(ok.items).toHaveLength(5);
     expect(ok).toMatchObject({ total: 1000, totalIsLowerBound: true });
     expect((await c.list(big.owner, { q: 'n1', sort: 'lastName', limit: 5 })).statusCode).toBe(200);
+    // 1,111 match "n1" (N1, N1x, N1xx, N1xxx): past the exact budget the total is an estimate, "1,000+".
+    const est = (await c.list(big.owner, { q: 'n1', limit: 5 })).json<Page>();
+    expect(est.items).toHaveLength(5);
+    expect(est).toMatchObject({ total: 1000, totalIsLowerBound: true, totalIsEstimate: true });
+    // 112 match "n2" (N2, N2x, N2xx, N2000): few enough candidates after the page to count exactly.
+    const exact = (await c.list(big.owner, { q: 'n2', limit: 5 })).json<Page>();
+    expect(exact).toMatchObject({ total: 112, totalIsLowerBound: false });
+    expect(exact.totalIsEstimate).toBeUndefined();
+  });
+
+  it('estimates a mid-sized total from the first batch, and every page still comes', async () => {
+    const mid = await workspace(h);
+    const many = Array.from({ length: 600 }, (_, i) => ({ ...basics, firstName: 'Quill', lastName: `Q${i}` }));
+    await h.ctx.db.withWorkspace(mid.workspaceId, (trx) => createContacts(h.ctx, trx, mid.workspaceId, many));
+    const first = (await c.list(mid.owner, { q: 'quill', limit: 20 })).json<Page>();
+    // Every candidate matches, so the estimate is exact here; it is flagged all the same.
+    expect(first).toMatchObject({ total: 600, totalIsLowerBound: false, totalIsEstimate: true });
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = (await c.list(mid.owner, { q: 'quill', limit: 200, ...(cursor ? { cursor } : {}) })).json<Page>();
+      ids.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(new Set(ids).size).toBe(600);
   });
 });

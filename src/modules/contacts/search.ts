@@ -41,6 +41,8 @@ export interface ListPage {
   nextCursor: string | null;
   total?: number;
   totalIsLowerBound?: boolean;
+  /** The total was estimated from a sample, not counted (large result sets). */
+  totalIsEstimate?: boolean;
   /** What the read was: a search (q, email, tag) or a plain list. */
   searched: boolean;
 }
@@ -153,6 +155,7 @@ export async function listContacts(ctx: Ctx, trx: Trx, ws: string, req: ListRequ
     items: page.items.map((m) => toView(m.row, m.record)),
     nextCursor: page.more && last ? encodeCursor({ k: 'key', s: sort, after: keyOf(last.row, order) }) : null,
     ...(page.total === undefined ? {} : { total: Math.min(page.total, TOTAL_CAP), totalIsLowerBound: page.total > TOTAL_CAP }),
+    ...(page.estimated ? { totalIsEstimate: true } : {}),
     searched,
   };
 }
@@ -161,6 +164,8 @@ interface RawPage {
   items: Match[];
   more: boolean;
   total?: number;
+  /** The total is an estimate (see searchPage). */
+  estimated?: boolean;
 }
 
 async function plainPage(ctx: Ctx, trx: Trx, ws: string, req: ListRequest, order: KeyOrder, desc: boolean, after: Keyset | null): Promise<RawPage> {
@@ -171,32 +176,38 @@ async function plainPage(ctx: Ctx, trx: Trx, ws: string, req: ListRequest, order
   return { items: shown.map((row) => ({ row, record: records.get(row.id)! })), more: rows.length > req.limit, ...(total === undefined ? {} : { total }) };
 }
 
+/** The first batch of candidates is the sample the estimate rests on (ids are random: the order is not biased). */
+const MIN_SAMPLE = 100;
 /**
- * Once this many candidates are verified, the share that matched is a fair
- * sample (ids are random, so candidate order is not biased) to estimate
- * whether the rest holds more than TOTAL_CAP matches.
+ * Past a full first page, up to this many more candidates are decrypted for
+ * an exact total; more than that and the total is estimated from the first
+ * batch's match rate and an index count (nothing decrypted). Each candidate
+ * costs a key unwrap, AES-GCM and a re-check: decrypting a thousand to say
+ * "1,234" was what made common prefixes slow (docs/performance.md).
  */
-const SAMPLE_FOR_ESTIMATE = 100;
-/** "1,000+" from an estimate only when it clears the cap by this factor; else count exactly. */
-const ESTIMATE_MARGIN = 1.5;
+const EXACT_BUDGET = 300;
+/** Estimates keep two significant digits: the third would be noise. */
+const roundEstimate = (n: number): number => {
+  const unit = 10 ** Math.max(0, Math.floor(Math.log10(Math.max(n, 1))) - 1);
+  return Math.round(n / unit) * unit;
+};
 
 /**
  * Fills a page from verified candidates, batch by batch, and knows whether
- * another match follows. The first page also answers `total`: exact up to
- * TOTAL_CAP when the candidates are few; when the page is full and the
- * remaining candidates (counted in the index, nothing decrypted) times the
- * sample's match rate clear ESTIMATE_MARGIN × TOTAL_CAP, it answers "1,000+"
- * without decrypting a thousand records — the cost that made big searches slow.
+ * another match follows. The first page also answers `total`: exact when the
+ * candidates left after a full page fit EXACT_BUDGET, otherwise an estimate
+ * (flagged) — "1,000+" when it passes TOTAL_CAP.
  */
 async function searchPage(ctx: Ctx, trx: Trx, ws: string, plan: Plan, req: ListRequest, order: KeyOrder, desc: boolean, after: Keyset | null): Promise<RawPage> {
   const counting = after === null;
-  const batch = Math.max(100, req.limit * 2);
+  const batch = Math.max(MIN_SAMPLE, req.limit * 2);
+  const query = { workspaceId: ws, filters: plan.filters, ownerOnly: req.ownerOnly, companyId: req.companyId, where: plan.where, order, desc };
   const items: Match[] = [];
   let verified = 0;
   let seen = 0;
   let cursor = after;
+  let counted = false;
   for (;;) {
-    const query = { workspaceId: ws, filters: plan.filters, ownerOnly: req.ownerOnly, companyId: req.companyId, where: plan.where, order, desc };
     const rows = await candidateRows(trx, { ...query, after: cursor, limit: batch });
     for (const m of await verifyBatch(ctx, trx, ws, plan, rows)) {
       verified += 1;
@@ -204,16 +215,17 @@ async function searchPage(ctx: Ctx, trx: Trx, ws: string, plan: Plan, req: ListR
     }
     seen += rows.length;
     const last = rows[rows.length - 1];
-    const done = rows.length < batch || !last;
-    const enough = counting ? verified > TOTAL_CAP : verified > req.limit;
-    if (done || enough) {
-      return { items, more: verified > items.length, ...(counting ? { total: verified } : {}) };
-    }
+    if (rows.length < batch || !last) return { items, more: verified > items.length, ...(counting ? { total: verified } : {}) };
+    if (!counting && verified > req.limit) return { items, more: true };
     cursor = keyOf(last, order);
-    if (counting && items.length === req.limit && seen >= SAMPLE_FOR_ESTIMATE && verified > 0) {
-      const remaining = await candidateCount(trx, { ...query, after: cursor }, Math.ceil((TOTAL_CAP * ESTIMATE_MARGIN * seen) / verified) + 1);
-      if (verified + (remaining * verified) / seen >= TOTAL_CAP * ESTIMATE_MARGIN) {
-        return { items, more: true, total: TOTAL_CAP + 1 };
+    if (counting && !counted && items.length === req.limit && verified > 0) {
+      // One index count, capped where the estimate would pass the cap anyway.
+      counted = true;
+      const cap = Math.max(EXACT_BUDGET, Math.ceil((TOTAL_CAP * seen) / verified)) + 1;
+      const remaining = await candidateCount(trx, { ...query, after: cursor }, cap);
+      if (remaining > EXACT_BUDGET) {
+        const estimate = verified + (remaining * verified) / seen;
+        return { items, more: true, total: estimate > TOTAL_CAP ? TOTAL_CAP + 1 : roundEstimate(estimate), estimated: true };
       }
     }
   }
