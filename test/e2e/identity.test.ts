@@ -1,29 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.js';
-import { createSetupLinkStep } from '../../src/modules/setup/link.js';
-import { createLogger } from '../../src/platform/logging.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { LogCapture } from '../helpers/app.js';
-import { ensureWebBuild, invitationLink, launchChromium, seriousAxeViolations, totpCode, watchErrors } from '../helpers/browser.js';
-import { createTestDatabase, testDbKind, type TestDatabase } from '../helpers/db.js';
+import { expectAccessible, invitationLink, launchChromium, startE2eServer, totpCode, watchErrors, type E2eServer } from '../helpers/browser.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'confidant-e2e-identity-'));
 const OWNER_PASSWORD = 'a passphrase for the owner';
 const SUPPORT_PASSWORD = 'a passphrase for support';
-
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await page.getByRole('main').count()).toBe(1);
-  expect(await page.getByRole('banner').count()).toBe(1);
-  expect(await seriousAxeViolations(page)).toEqual([]);
-  // E2E_SCREENSHOTS=<dir> keeps a picture of every page checked, for a person to look at.
-  const dir = process.env.E2E_SCREENSHOTS;
-  if (dir) await page.screenshot({ path: path.join(dir, `${String(++shot).padStart(2, '0')}-${new URL(page.url()).pathname.replace(/\W+/g, '_')}.png`), fullPage: true });
-}
-let shot = 0;
 
 /** First-run setup from the printed link, sign-in, and the forced 2FA enrolment with a code computed from the shown secret. */
 async function setUpAndEnrolOwner(owner: Page, link: string): Promise<void> {
@@ -97,44 +77,25 @@ async function supportJoins(support: Page, invitation: string): Promise<void> {
 }
 
 describe('identity in the browser', () => {
-  let t: TestDatabase | null = null;
-  let server: RunningServer;
+  let e2e: E2eServer;
   let browser: Browser;
-  const printed: string[] = [];
 
   beforeAll(async () => {
-    await ensureWebBuild();
-    let database: DatabaseConfig = { kind: 'pglite', dataDir: null };
-    if (testDbKind() === 'postgres') {
-      t = await createTestDatabase();
-      database = t.config;
-    }
-    const config: Config = {
-      ...loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: path.join(tmp, 'data'), JOBS_ENABLED: 'false' }),
-      database,
-      keys: { dir: path.join(tmp, 'keys'), inline: undefined, dirIsDefault: false },
-    };
-    server = await startServer(config, {
-      logger: createLogger('info', new LogCapture()),
-      onStarted: [async (ctx, url) => void (await createSetupLinkStep((line) => printed.push(line))(ctx, url))],
-    });
+    e2e = await startE2eServer({ setupLink: true });
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await server?.shutdown('test');
-    await t?.drop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await e2e?.close();
   });
 
   it('owner sets up, enrols 2FA, invites support; support joins without export or delete; removal signs support out', { timeout: 180_000 }, async () => {
-    const link = /^Open (\S+) to create the first workspace$/.exec(printed[0] ?? '')?.[1];
-    expect(link).toBeDefined();
+    const link = e2e.setupLink();
     const owner = await (await browser.newContext()).newPage();
     const ownerErrors = watchErrors(owner);
 
-    await setUpAndEnrolOwner(owner, link!);
+    await setUpAndEnrolOwner(owner, link);
     await visitOwnerPages(owner);
 
     // Invite a support member.
@@ -145,7 +106,7 @@ describe('identity in the browser', () => {
     await owner.getByRole('combobox', { name: 'Role', exact: true }).selectOption('support');
     await owner.getByRole('button', { name: 'Send invitation' }).click();
     await owner.getByText('Invitation sent').waitFor();
-    const invitation = await invitationLink(server, 'support@acme.example');
+    const invitation = await invitationLink(e2e.server, 'support@acme.example');
 
     const support = await (await browser.newContext()).newPage();
     const supportErrors = watchErrors(support);

@@ -1,18 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.js';
-import { createSetupLinkStep } from '../../src/modules/setup/link.js';
-import { createLogger } from '../../src/platform/logging.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { LogCapture } from '../helpers/app.js';
-import { ensureWebBuild, launchChromium, seriousAxeViolations } from '../helpers/browser.js';
-import { createTestDatabase, testDbKind, type TestDatabase } from '../helpers/db.js';
+import { launchChromium, seriousAxeViolations, startE2eServer, type E2eServer } from '../helpers/browser.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'confidant-e2e-'));
 const PASSWORD = 'a passphrase for the owner';
 
 /** Console errors and uncaught exceptions, with where they came from. */
@@ -26,47 +16,28 @@ function watchErrors(page: Page): Array<{ text: string; url: string }> {
 }
 
 describe('first-run setup in the browser', () => {
-  let t: TestDatabase | null = null;
-  let server: RunningServer;
+  let e2e: E2eServer;
   let browser: Browser;
-  const printed: string[] = [];
-  const logs = new LogCapture();
 
   beforeAll(async () => {
-    await ensureWebBuild();
-    let database: DatabaseConfig = { kind: 'pglite', dataDir: null };
-    if (testDbKind() === 'postgres') {
-      t = await createTestDatabase();
-      database = t.config;
-    }
-    const config: Config = {
-      ...loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: path.join(tmp, 'data') }),
-      database,
-      keys: { dir: path.join(tmp, 'keys'), inline: undefined, dirIsDefault: false },
-    };
-    server = await startServer(config, {
-      logger: createLogger('info', logs),
-      onStarted: [async (ctx, url) => void (await createSetupLinkStep((line) => printed.push(line))(ctx, url))],
-    });
+    e2e = await startE2eServer({ setupLink: true });
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await server?.shutdown('test');
-    await t?.drop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await e2e?.close();
   });
 
   it('creates the first workspace from the printed link, without console errors or serious a11y violations', async () => {
-    expect(printed).toHaveLength(1);
-    const link = /^Open (\S+) to create the first workspace$/.exec(printed[0] ?? '')?.[1];
+    expect(e2e.printed).toHaveLength(1);
+    const link = e2e.setupLink();
     expect(link).toMatch(/\/setup#token=[A-Za-z0-9_-]{43}$/);
-    const token = new URL(link!).hash.slice('#token='.length);
+    const token = new URL(link).hash.slice('#token='.length);
 
     const page = await browser.newPage();
     const errors = watchErrors(page);
-    await page.goto(link!);
+    await page.goto(link);
     await expect.poll(() => page.getByRole('heading', { name: 'Set up Confidant', level: 1 }).count()).toBe(1);
     await page.getByLabel('Workspace name').waitFor();
     // The token leaves the address bar once read (no history entry, no referrer).
@@ -97,11 +68,11 @@ describe('first-run setup in the browser', () => {
     await expect.poll(() => page.getByRole('heading', { name: 'Your workspace is ready' }).count(), { timeout: 15_000 }).toBe(1);
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
-    expect(logs.text).not.toContain(token);
+    expect(e2e.logs.text).not.toContain(token);
 
-    const ws = await server.ctx.db.withSystem(async (trx) => (await sql<{ id: string }>`select id from confidant_workspace_by_slug('acme-gmbh')`.execute(trx)).rows);
+    const ws = await e2e.server.ctx.db.withSystem(async (trx) => (await sql<{ id: string }>`select id from confidant_workspace_by_slug('acme-gmbh')`.execute(trx)).rows);
     expect(ws).toHaveLength(1);
-    const owners = await server.ctx.db.withWorkspace(ws[0]!.id, (trx) => sql<{ role: string }>`select role from users`.execute(trx));
+    const owners = await e2e.server.ctx.db.withWorkspace(ws[0]!.id, (trx) => sql<{ role: string }>`select role from users`.execute(trx));
     expect(owners.rows).toEqual([{ role: 'owner' }]);
 
     // The sign-in page is a real form; until the identity module lands its

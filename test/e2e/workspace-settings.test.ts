@@ -1,19 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.js';
-import { createSetupLinkStep } from '../../src/modules/setup/link.js';
-import { createLogger } from '../../src/platform/logging.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { LogCapture } from '../helpers/app.js';
-import { ensureWebBuild, invitationLink, launchChromium, seriousAxeViolations, totpCode as totpAt, watchErrors } from '../helpers/browser.js';
+import { expectAccessible, invitationLink, launchChromium, startE2eServer, totpCode as totpAt, watchErrors, type E2eServer } from '../helpers/browser.js';
 
-const totpCode = (secret: string): string => totpAt(secret, clock());
-import { createTestDatabase, testDbKind, type TestDatabase } from '../helpers/db.js';
-
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'confidant-e2e-workspace-'));
 const OWNER_PASSWORD = 'a passphrase for the owner';
 const SALES_PASSWORD = 'a passphrase for sales';
 
@@ -24,11 +12,7 @@ const SALES_PASSWORD = 'a passphrase for sales';
  */
 let skewMs = 0;
 const clock = (): Date => new Date(Date.now() + skewMs);
-
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await page.getByRole('main').count()).toBe(1);
-  expect(await seriousAxeViolations(page)).toEqual([]);
-}
+const totpCode = (secret: string): string => totpAt(secret, clock());
 
 async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
@@ -106,44 +90,24 @@ async function requireTwoFactorForAll(owner: Page, ownerErrors: string[]): Promi
 }
 
 describe('workspace settings and the 2FA challenge in the browser', () => {
-  let t: TestDatabase | null = null;
-  let server: RunningServer;
+  let e2e: E2eServer;
   let browser: Browser;
-  const printed: string[] = [];
 
   beforeAll(async () => {
-    await ensureWebBuild();
-    let database: DatabaseConfig = { kind: 'pglite', dataDir: null };
-    if (testDbKind() === 'postgres') {
-      t = await createTestDatabase();
-      database = t.config;
-    }
-    const config: Config = {
-      ...loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: path.join(tmp, 'data'), JOBS_ENABLED: 'false' }),
-      database,
-      keys: { dir: path.join(tmp, 'keys'), inline: undefined, dirIsDefault: false },
-    };
-    server = await startServer(config, {
-      now: clock,
-      logger: createLogger('info', new LogCapture()),
-      onStarted: [async (ctx, url) => void (await createSetupLinkStep((line) => printed.push(line))(ctx, url))],
-    });
+    e2e = await startE2eServer({ setupLink: true, now: clock });
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await server?.shutdown('test');
-    await t?.drop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await e2e?.close();
   });
 
   it('owner requires 2FA for everyone; a sales member enrols, signs out, and passes the challenge at the next sign-in', { timeout: 180_000 }, async () => {
-    const link = /^Open (\S+) to create the first workspace$/.exec(printed[0] ?? '')?.[1];
-    expect(link).toBeDefined();
+    const link = e2e.setupLink();
     const owner = await (await browser.newContext()).newPage();
     const ownerErrors = watchErrors(owner);
-    await setUpOwner(owner, link!);
+    await setUpOwner(owner, link);
     await requireTwoFactorForAll(owner, ownerErrors);
 
     await owner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' }).click();
@@ -151,7 +115,7 @@ describe('workspace settings and the 2FA challenge in the browser', () => {
     await owner.getByRole('combobox', { name: 'Role', exact: true }).selectOption('sales');
     await owner.getByRole('button', { name: 'Send invitation' }).click();
     await owner.getByText('Invitation sent').waitFor();
-    const invitation = await invitationLink(server, 'sales@acme.example', clock());
+    const invitation = await invitationLink(e2e.server, 'sales@acme.example', clock());
 
     // Sales needs no 2FA by role; the workspace setting sends it to enrolment.
     const sales = await (await browser.newContext()).newPage();

@@ -2,15 +2,23 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Secret, TOTP } from 'otpauth';
 import { sql } from 'kysely';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.js';
+import { createSetupLinkStep } from '../../src/modules/setup/link.js';
 import { recordAudit } from '../../src/platform/audit/index.js';
+import { createLogger } from '../../src/platform/logging.js';
 import { createSession, SESSION_COOKIE } from '../../src/modules/identity/sessions.js';
+import { createUser, type Role } from '../../src/modules/identity/users.js';
 import { createWorkspace } from '../../src/modules/workspaces/service.js';
-import type { RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { LogCapture } from './app.js';
+import { createTestDatabase, testDbKind, type TestDatabase } from './db.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WEB = path.join(ROOT, 'web');
@@ -83,6 +91,75 @@ export async function ensureWebBuild(): Promise<void> {
   });
 }
 
+export interface E2eServer {
+  server: RunningServer;
+  /** Everything the server logged, for scanning (a secret must never appear). */
+  logs: LogCapture;
+  /** Lines the server printed for the operator at start. */
+  printed: readonly string[];
+  /** The first-run setup link the server printed (with `setupLink: true`); throws when there was none. */
+  setupLink(): string;
+  /** An absolute URL on this server. */
+  url(pathname: string): string;
+  /** Stops the server, then drops its database and temporary directories. */
+  close(): Promise<void>;
+}
+
+/**
+ * The server a browser test talks to, started as `confidant start` would:
+ * the web build made fresh if needed, a port of its own, its own data and key
+ * directories, the run's database (embedded PGlite, or a fresh PostgreSQL
+ * database when the suite runs on the `postgres` project). Background jobs
+ * are off unless asked for, so a test runs mail jobs itself (`invitationLink`).
+ */
+export async function startE2eServer(
+  options: { setupLink?: boolean; jobs?: boolean; now?: () => Date } = {},
+): Promise<E2eServer> {
+  await ensureWebBuild();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'confidant-e2e-'));
+  let t: TestDatabase | null = null;
+  let database: DatabaseConfig = { kind: 'pglite', dataDir: null };
+  if (testDbKind() === 'postgres') {
+    t = await createTestDatabase();
+    database = t.config;
+  }
+  const config: Config = {
+    ...loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: path.join(tmp, 'data'), JOBS_ENABLED: options.jobs ? 'true' : 'false' }),
+    database,
+    keys: { dir: path.join(tmp, 'keys'), inline: undefined, dirIsDefault: false },
+  };
+  const logs = new LogCapture();
+  const printed: string[] = [];
+  let server: RunningServer;
+  try {
+    server = await startServer(config, {
+      logger: createLogger('info', logs),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.setupLink ? { onStarted: [async (ctx, url) => void (await createSetupLinkStep((line) => printed.push(line))(ctx, url))] } : {}),
+    });
+  } catch (err) {
+    await t?.drop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    server,
+    logs,
+    printed,
+    setupLink: () => {
+      const link = /^Open (\S+) to create the first workspace$/.exec(printed[0] ?? '')?.[1];
+      if (!link) throw new Error(`no setup link was printed (printed: ${JSON.stringify(printed)})`);
+      return link;
+    },
+    url: (pathname) => new URL(pathname, server.url).toString(),
+    close: async () => {
+      await server.shutdown('test');
+      await t?.drop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
 export function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -109,6 +186,51 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+let shot = 0;
+
+/**
+ * One `main` landmark, one banner (unless a Mantine modal is open: its own
+ * `<header>` counts as a second one) and no serious or critical axe
+ * violation. E2E_SCREENSHOTS=<dir> keeps a picture of every page checked.
+ */
+export async function expectAccessible(page: Page, options: { dialog?: boolean } = {}): Promise<void> {
+  expect(await page.getByRole('main').count()).toBe(1);
+  if (!options.dialog) expect(await page.getByRole('banner').count()).toBe(1);
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  const dir = process.env.E2E_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: path.join(dir, `${String(++shot).padStart(3, '0')}-${new URL(page.url()).pathname.replace(/\W+/g, '_')}.png`), fullPage: true });
+}
+
+/** Mantine fades modals and popovers in: axe would measure contrast mid-transition, so wait until fully opaque. */
+export async function settled(page: Page, dialogName?: string): Promise<void> {
+  const dialog = dialogName ? page.getByRole('dialog', { name: dialogName }) : page.getByRole('dialog');
+  await expect
+    .poll(() =>
+      dialog.evaluate((el) => {
+        let o = 1;
+        for (let n: Element | null = el; n; n = n.parentElement) o *= Number(getComputedStyle(n).opacity);
+        return o;
+      }),
+    )
+    .toBe(1);
+}
+
+/** The API through the page: the session cookie and the tab's CSRF token, as the app itself sends them. */
+export async function apiCall<T>(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; data: T }> {
+  return page.evaluate(
+    async ({ method, url, body }) => {
+      const headers: Record<string, string> = { accept: 'application/json' };
+      const csrf = window.sessionStorage.getItem('confidant.csrf');
+      if (csrf) headers['x-csrf-token'] = csrf;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const r = await fetch(url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      const text = await r.text();
+      return { status: r.status, data: (text ? JSON.parse(text) : null) as never };
+    },
+    { method, url, body },
+  );
 }
 
 /** Console errors and uncaught exceptions; a 401 where signing out is the point is not an error. */
@@ -169,4 +291,13 @@ export async function signedInOwner(
   const context = await browser.newContext();
   await context.addCookies([{ name: SESSION_COOKIE, value: session.token, url: server.url, httpOnly: true, sameSite: 'Lax' }]);
   return { context, workspaceId: created.workspaceId, ownerId: created.ownerUserId, ownerEmail };
+}
+
+/** Another member of the workspace, straight into the database (no invitation round trip): for tests that need a second person to name. */
+export async function addMember(server: RunningServer, workspaceId: string, email: string, role: Role): Promise<string> {
+  const ctx = server.ctx;
+  const user = await ctx.db.withWorkspace(workspaceId, (trx) =>
+    createUser(trx, ctx.vault, { workspaceId, email, password: 'a passphrase for a member', role, now: ctx.now() }),
+  );
+  return user.id;
 }
