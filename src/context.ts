@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { chainAll, unchainedCount, writeCheckpoints } from './platform/audit/index.js';
 import { Keyring, Vault, destroyExpiredMasterKeys, rotateKeys } from './platform/crypto/index.js';
 import type { Database } from './platform/db/database.js';
+import { purgeIdempotencyKeys } from './platform/http/idempotency.js';
 import { Metrics } from './platform/http/metrics.js';
 import { JobRunner, registerJobMaintenance, registerJobMetrics } from './platform/jobs/index.js';
 import type { Logger } from './platform/logging.js';
@@ -95,6 +96,8 @@ function registerPlatformJobs(ctx: AppContext): void {
   jobs.register('auth.throttle_purge', async () => void (await purgeThrottle(ctx))).schedule('auth.throttle_purge', 3_600);
   // Read-budget rows older than the rolling hour count for nothing (docs/reading-many-people.md).
   jobs.register('reads.ledger_purge', async () => void (await purgeReadLedger(ctx))).schedule('reads.ledger_purge', 3_600);
+  // Idempotency-Key rows answer for 24 hours, then go (docs/crm-segments-and-merge.md).
+  jobs.register('http.idempotency_purge', async ({ now }) => void (await purgeIdempotencyKeys(db, now))).schedule('http.idempotency_purge', 3_600);
   jobs
     .register('keys.rotate_due', async ({ now }) => {
       // An injected ring carries no creation dates: its operator schedules rotation.

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app.js';
+import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { listCompanies, type CompanySort } from './list.js';
 import { CompanySchema, CreateCompanySchema, IdParamsSchema, ListQuerySchema, PatchCompanySchema, view } from './schemas.js';
@@ -11,7 +12,7 @@ import type { FastifyRequest } from 'fastify';
 /**
  * Companies (API.md "Contacts ... Companies with the same shape"). A company
  * is not a data subject: its reads are not personal-data reads and are not
- * audited; its writes are. Idempotency-Key on create is not honoured yet.
+ * audited; its writes are. Create honours Idempotency-Key.
  */
 export function registerCompanyRoutes(app: FastifyInstance, ctx: AppContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
@@ -22,11 +23,20 @@ export function registerCompanyRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   typed.post('/api/v1/companies', {
     config: { permission: 'contacts:write' },
-    schema: { tags: ['companies'], summary: 'Create a company', body: CreateCompanySchema, response: { 201: CompanySchema } },
+    schema: { tags: ['companies'], summary: 'Create a company (honours Idempotency-Key)', body: CreateCompanySchema, response: { 201: CompanySchema } },
   }, async (req, reply) => {
     const w = writeContext(req);
-    const [created] = await ctx.db.withWorkspace(w.workspaceId, (trx) => createCompanies(trx, ctx.vault, w, [req.body]));
-    return reply.status(201).send(view(created!));
+    const result = await ctx.db.withWorkspace(w.workspaceId, (trx) => idempotentCreate(ctx, trx, req, requireAuth(req), {
+      route: 'POST /api/v1/companies',
+      body: req.body,
+      create: async () => {
+        const [created] = await createCompanies(trx, ctx.vault, w, [req.body]);
+        return { id: created!.id, status: 201, value: view(created!) };
+      },
+      // A replay shows the company as it is now (404 once deleted).
+      replay: async (id) => view(await getCompany(trx, ctx.vault, w.workspaceId, id)),
+    }));
+    return sendCreated(reply, result);
   });
 
   typed.get('/api/v1/companies', {

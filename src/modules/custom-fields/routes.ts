@@ -3,9 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app.js';
 import { badRequest } from '../../platform/errors.js';
+import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { DATA_CATEGORIES, FIELD_TYPES } from './queries.js';
-import { createCustomField, listCustomFields, updateCustomField, type CustomField, type FieldActor } from './service.js';
+import { createCustomField, getCustomField, listCustomFields, updateCustomField, type CustomField, type FieldActor } from './service.js';
 
 const KEY_RE = /^[a-z][a-zA-Z0-9_]{0,62}$/;
 const option = z.string().trim().min(1).max(100);
@@ -63,11 +64,19 @@ export function registerCustomFieldRoutes(app: FastifyInstance, ctx: AppContext)
 
   typed.post('/api/v1/custom-fields', {
     config: { permission: 'workspace:manage' },
-    schema: { tags: ['custom-fields'], summary: 'Define a custom field (special_category needs a legal ground, recorded by an owner)', body: CreateSchema, response: { 201: FieldSchema } },
+    schema: { tags: ['custom-fields'], summary: 'Define a custom field (special_category needs a legal ground, recorded by an owner; honours Idempotency-Key)', body: CreateSchema, response: { 201: FieldSchema } },
   }, async (req, reply) => {
     const a = fieldActor(req);
-    const field = await ctx.db.withWorkspace(a.workspaceId, (trx) => createCustomField(trx, a, req.body));
-    return reply.status(201).send(view(field));
+    const result = await ctx.db.withWorkspace(a.workspaceId, (trx) => idempotentCreate(ctx, trx, req, requireAuth(req), {
+      route: 'POST /api/v1/custom-fields',
+      body: req.body,
+      create: async () => {
+        const field = await createCustomField(trx, a, req.body);
+        return { id: field.id, status: 201, value: view(field) };
+      },
+      replay: async (id) => view(await getCustomField(trx, a.workspaceId, id)),
+    }));
+    return sendCreated(reply, result);
   });
 
   typed.get('/api/v1/custom-fields', {

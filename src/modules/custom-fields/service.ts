@@ -102,6 +102,13 @@ export async function createCustomField(trx: Trx, a: FieldActor, input: NewCusto
   return toField(row);
 }
 
+/** One definition; 404 when it is not in this workspace. */
+export async function getCustomField(trx: Trx, workspaceId: string, id: string): Promise<CustomField> {
+  const row = await q.fieldById(trx, workspaceId, id);
+  if (!row) throw notFound('No such custom field.');
+  return toField(row);
+}
+
 /** Options may be added, never removed: contacts keep the values they hold (data rule 6). */
 function nextOptions(row: q.CustomFieldRow, options: string[] | undefined): string[] | undefined {
   if (options === undefined) return undefined;

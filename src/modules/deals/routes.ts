@@ -7,6 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app.js';
 import type { Trx } from '../../platform/db/database.js';
+import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { ownerScope } from '../contacts/index.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { recordPersonalRead } from '../reads/index.js';
@@ -40,9 +41,17 @@ export function registerPipelineRoutes(app: FastifyInstance, ctx: AppContext): v
     const items = await ctx.db.withWorkspace(auth.workspaceId, (trx) => p.listPipelines(trx, auth.workspaceId, ctx.now()));
     return { items, nextCursor: null };
   });
-  typed.post('/api/v1/pipelines', { config: manage, schema: { tags, summary: 'Create a pipeline', body: PipelineInputSchema, response: { 201: PipelineSchema } } }, async (req, reply) => {
+  typed.post('/api/v1/pipelines', { config: manage, schema: { tags, summary: 'Create a pipeline (honours Idempotency-Key)', body: PipelineInputSchema, response: { 201: PipelineSchema } } }, async (req, reply) => {
     const w = writeOf(ctx, req);
-    return reply.status(201).send(await ctx.db.withWorkspace(w.workspaceId, (trx) => p.createPipeline(trx, w, req.body)));
+    return sendCreated(reply, await ctx.db.withWorkspace(w.workspaceId, (trx) => idempotentCreate(ctx, trx, req, requireAuth(req), {
+      route: 'POST /api/v1/pipelines',
+      body: req.body,
+      create: async () => {
+        const created = await p.createPipeline(trx, w, req.body);
+        return { id: created.id, status: 201, value: created };
+      },
+      replay: (id) => p.getPipeline(trx, w.workspaceId, id),
+    })));
   });
   typed.patch('/api/v1/pipelines/:id', { config: manage, schema: { tags, summary: 'Rename or reorder a pipeline', params: IdParamsSchema, body: PipelinePatchSchema, response: { 200: PipelineSchema } } }, async (req) => {
     const w = writeOf(ctx, req);
@@ -53,9 +62,17 @@ export function registerPipelineRoutes(app: FastifyInstance, ctx: AppContext): v
     await ctx.db.withWorkspace(w.workspaceId, (trx) => p.deletePipeline(trx, w, req.params.id));
     return reply.status(204).send(null);
   });
-  typed.post('/api/v1/pipelines/:id/stages', { config: manage, schema: { tags, summary: 'Add a stage', params: IdParamsSchema, body: StageInputSchema, response: { 201: PipelineSchema } } }, async (req, reply) => {
+  typed.post('/api/v1/pipelines/:id/stages', { config: manage, schema: { tags, summary: 'Add a stage (honours Idempotency-Key)', params: IdParamsSchema, body: StageInputSchema, response: { 201: PipelineSchema } } }, async (req, reply) => {
     const w = writeOf(ctx, req);
-    return reply.status(201).send(await ctx.db.withWorkspace(w.workspaceId, (trx) => p.addStage(trx, w, req.params.id, req.body)));
+    const pipelineId = req.params.id;
+    return sendCreated(reply, await ctx.db.withWorkspace(w.workspaceId, (trx) => idempotentCreate(ctx, trx, req, requireAuth(req), {
+      // The pipeline is part of the request: the same key and body on another pipeline is another request.
+      route: `POST /api/v1/pipelines/${pipelineId}/stages`,
+      body: req.body,
+      // The answer is the pipeline with its stages: a replay re-reads it.
+      create: async () => ({ id: pipelineId, status: 201, value: await p.addStage(trx, w, pipelineId, req.body) }),
+      replay: (id) => p.getPipeline(trx, w.workspaceId, id),
+    })));
   });
   typed.patch('/api/v1/pipelines/:id/stages/:stageId', { config: manage, schema: { tags, summary: 'Change a stage', params: StageParamsSchema, body: StagePatchSchema, response: { 200: PipelineSchema } } }, async (req) => {
     const w = writeOf(ctx, req);
@@ -90,9 +107,25 @@ export function registerDealRoutes(app: FastifyInstance, ctx: AppContext): void 
       return items[0]!;
     });
   });
-  typed.post('/api/v1/deals', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Create a deal (default pipeline and first open stage unless named)', body: DealInputSchema, response: { 201: DealSchema } } }, async (req, reply) => {
-    const ws = requireAuth(req).workspaceId;
-    return reply.status(201).send(await ctx.db.withWorkspace(ws, async (trx) => createDeal(ctx, trx, await dealWriteOf(trx, req), req.body)));
+  typed.post('/api/v1/deals', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Create a deal (default pipeline and first open stage unless named; honours Idempotency-Key)', body: DealInputSchema, response: { 201: DealSchema } } }, async (req, reply) => {
+    const w = who(req);
+    return sendCreated(reply, await ctx.db.withWorkspace(w.auth.workspaceId, async (trx) => {
+      const dw = await dealWriteOf(trx, req);
+      return idempotentCreate(ctx, trx, req, w.auth, {
+        route: 'POST /api/v1/deals',
+        body: req.body,
+        create: async () => {
+          const created = await createDeal(ctx, trx, dw, req.body);
+          return { id: created.id, status: 201, value: created };
+        },
+        // A replay shows the deal as it is now, read (and recorded) like GET /deals/{id}.
+        replay: async (id) => {
+          const { items, shown } = await dealViews(ctx, trx, dw.workspaceId, [await getDealRow(trx, dw.workspaceId, id)], dw.scope);
+          await recordPersonalRead(ctx, trx, w, { subjectIds: shown, purpose: 'crm.view' });
+          return items[0]!;
+        },
+      });
+    }));
   });
   typed.patch('/api/v1/deals/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Change a deal; { stageId, position } moves it on the board', params: IdParamsSchema, body: DealPatchSchema, response: { 200: DealSchema } } }, async (req) => {
     return ctx.db.withWorkspace(requireAuth(req).workspaceId, async (trx) => updateDeal(ctx, trx, await dealWriteOf(trx, req), req.params.id, req.body));

@@ -5,10 +5,11 @@ import { z } from 'zod';
 import type { AppContext } from '../../app.js';
 import type { Trx } from '../../platform/db/database.js';
 import { validationFailed } from '../../platform/errors.js';
+import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { ownerScope } from '../contacts/index.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { recordPersonalRead } from '../reads/index.js';
-import { checkAbout, createNote, deleteNote, listNotes, updateNote, type NoteAbout, type NoteWrite } from './service.js';
+import { checkAbout, createNote, deleteNote, getNote, listNotes, updateNote, type NoteAbout, type NoteWrite } from './service.js';
 
 const tags = ['notes'];
 const NoteSchema = z.object({
@@ -62,9 +63,26 @@ export function registerNoteRoutes(app: FastifyInstance, ctx: AppContext): void 
       return { items, nextCursor: rows.length > req.query.limit && last ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url') : null };
     });
   });
-  typed.post('/api/v1/notes', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Add a note to a contact or a company', body: CreateSchema, response: { 201: NoteSchema } } }, async (req, reply) => {
+  typed.post('/api/v1/notes', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Add a note to a contact or a company (honours Idempotency-Key)', body: CreateSchema, response: { 201: NoteSchema } } }, async (req, reply) => {
     const about = aboutOf(req.body);
-    return reply.status(201).send(await ctx.db.withWorkspace(ws(req), async (trx) => createNote(ctx, trx, await writeOf(trx, req), about, req.body.body)));
+    const auth = requireAuth(req);
+    return sendCreated(reply, await ctx.db.withWorkspace(ws(req), async (trx) => {
+      const w = await writeOf(trx, req);
+      return idempotentCreate(ctx, trx, req, auth, {
+        route: 'POST /api/v1/notes',
+        body: req.body,
+        create: async () => {
+          const note = await createNote(ctx, trx, w, about, req.body.body);
+          return { id: note.id, status: 201, value: note };
+        },
+        // A replay shows the note as it is now; a contact's note is read (and recorded) like GET /notes.
+        replay: async (id) => {
+          const note = await getNote(ctx, trx, w.workspaceId, id, w.scope);
+          if (note.contactId && !note.erased) await recordPersonalRead(ctx, trx, { auth, requestId: String(req.id) }, { subjectIds: [note.contactId], purpose: 'crm.view' });
+          return note;
+        },
+      });
+    }));
   });
   typed.patch('/api/v1/notes/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: "Change a note's text", params: IdParams, body: z.strictObject({ body }), response: { 200: NoteSchema } } }, async (req) => {
     return ctx.db.withWorkspace(ws(req), async (trx) => updateNote(ctx, trx, await writeOf(trx, req), req.params.id, req.body.body));

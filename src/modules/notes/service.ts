@@ -70,11 +70,16 @@ export async function createNote(ctx: Ctx, trx: Trx, w: NoteWrite, about: NoteAb
 }
 
 /** A note the writer may touch: a note about a contact outside its record visibility is a 404 like a missing one. */
-async function noteRow(trx: Trx, w: NoteWrite, id: string): Promise<NotesTable> {
+async function noteRow(trx: Trx, w: Pick<NoteWrite, 'workspaceId' | 'scope'>, id: string): Promise<NotesTable> {
   const ws = w.workspaceId;
   const row = UUID_RE.test(id) ? await trx.selectFrom('notes').selectAll().where('workspace_id', '=', ws).where('id', '=', id).forUpdate().executeTakeFirst() : undefined;
   if (!row || (row.contact_id !== null && !(await visibleContactIds(trx, ws, [row.contact_id], w.scope)).has(row.contact_id))) throw notFound('No such note.');
   return row;
+}
+
+/** One note, for a reader with record visibility `scope` (404 when missing or about a contact it cannot see). */
+export async function getNote(ctx: Ctx, trx: Trx, ws: string, id: string, scope: OwnerScope): Promise<Note> {
+  return (await noteViews(ctx, trx, ws, [await noteRow(trx, { workspaceId: ws, scope }, id)]))[0]!;
 }
 
 /** A new body under a bumped record version: the previous ciphertext no longer opens for this row. */

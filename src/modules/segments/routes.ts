@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app.js';
 import { auditId, recordAudit } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
+import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { ownerScope, setSegmentScopeResolver } from '../contacts/index.js';
 import { IdParamsSchema, SegmentInputSchema, SegmentListQuerySchema, SegmentPageSchema, SegmentPatchSchema, SegmentSchema } from './schemas.js';
@@ -35,14 +36,20 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   typed.post('/api/v1/segments', {
     config: { permission: 'contacts:write' },
-    schema: { tags, summary: 'Create a segment (an AND of rules; members computed live)', body: SegmentInputSchema, response: { 201: SegmentSchema } },
+    schema: { tags, summary: 'Create a segment (an AND of rules; members computed live; honours Idempotency-Key)', body: SegmentInputSchema, response: { 201: SegmentSchema } },
   }, async (req, reply) => {
-    const view = await inWorkspace(req, async (trx, caller) => {
-      const created = await createSegment(ctx, trx, caller, req.body);
-      await audited(trx, req, 'segment.created', created.id);
-      return created;
-    });
-    return reply.status(201).send(view);
+    const result = await inWorkspace(req, (trx, caller) => idempotentCreate(ctx, trx, req, requireAuth(req), {
+      route: 'POST /api/v1/segments',
+      body: req.body,
+      create: async () => {
+        const created = await createSegment(ctx, trx, caller, req.body);
+        await audited(trx, req, 'segment.created', created.id);
+        return { id: created.id, status: 201, value: created };
+      },
+      // A replay shows the segment as it is now, with its live count.
+      replay: (id) => getSegment(ctx, trx, caller, id),
+    }));
+    return sendCreated(reply, result);
   });
 
   typed.get('/api/v1/segments', {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app.js';
 import type { Trx } from '../../platform/db/database.js';
 import { validationFailed } from '../../platform/errors.js';
+import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { ownerScope } from '../contacts/index.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { recordPersonalRead } from '../reads/index.js';
@@ -67,8 +68,25 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
       return items[0]!;
     });
   });
-  typed.post('/api/v1/tasks', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Create a task', body: CreateSchema, response: { 201: TaskSchema } } }, async (req, reply) => {
-    return reply.status(201).send(await ctx.db.withWorkspace(ws(req), async (trx) => createTask(ctx, trx, await writeOf(trx, req), req.body)));
+  typed.post('/api/v1/tasks', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Create a task (honours Idempotency-Key)', body: CreateSchema, response: { 201: TaskSchema } } }, async (req, reply) => {
+    const auth = requireAuth(req);
+    return sendCreated(reply, await ctx.db.withWorkspace(ws(req), async (trx) => {
+      const w = await writeOf(trx, req);
+      return idempotentCreate(ctx, trx, req, auth, {
+        route: 'POST /api/v1/tasks',
+        body: req.body,
+        create: async () => {
+          const task = await createTask(ctx, trx, w, req.body);
+          return { id: task.id, status: 201, value: task };
+        },
+        // A replay shows the task as it is now, read (and recorded) like GET /tasks/{id}.
+        replay: async (id) => {
+          const { items, shown } = await getTask(ctx, trx, w.workspaceId, id, w.scope);
+          await recordPersonalRead(ctx, trx, { auth, requestId: String(req.id) }, { subjectIds: shown, purpose: 'crm.view' });
+          return items[0]!;
+        },
+      });
+    }));
   });
   typed.patch('/api/v1/tasks/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Change a task; { done: true|false } toggles it', params: IdParams, body: PatchSchema, response: { 200: TaskSchema } } }, async (req) => {
     return ctx.db.withWorkspace(ws(req), async (trx) => updateTask(ctx, trx, await writeOf(trx, req), req.params.id, req.body));

@@ -7,10 +7,10 @@
  * hash under the workspace key, so the table does not confirm guessed values.
  */
 import { sql } from 'kysely';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { jcs } from '../audit/jcs.js';
 import type { Vault } from '../crypto/index.js';
-import type { Trx } from '../db/database.js';
+import type { Database, Trx } from '../db/database.js';
 import { AppError, badRequest } from '../errors.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -94,4 +94,22 @@ export async function idempotentCreate<T>(
   const candidates = await ctx.vault.keyedHashCandidates(trx, ws, 'idempotency', material);
   if (!first || first.resource_id === null || !candidates.some((c) => c.equals(first.request_hash))) throw keyReused();
   return { status: first.status, value: await op.replay(first.resource_id), replayed: true };
+}
+
+/** Sends an idempotent create's answer: its status, with `Idempotent-Replayed: true` on a replay. */
+export function sendCreated<T>(reply: FastifyReply, result: IdempotentResult<T>): FastifyReply {
+  if (result.replayed) void reply.header(REPLAYED_HEADER, 'true');
+  return reply.status(result.status).send(result.value);
+}
+
+/**
+ * Deletes the rows that no longer answer (older than 24 h at `now`) in every
+ * workspace, through a SECURITY DEFINER function (the hourly job
+ * `http.idempotency_purge`). A key used again after that creates anew, as it
+ * would with the row still there. Returns how many rows went.
+ */
+export async function purgeIdempotencyKeys(db: Database, now: Date): Promise<number> {
+  const before = new Date(now.getTime() - IDEMPOTENCY_TTL_MS);
+  const r = await db.withSystem((trx) => sql<{ n: number | string }>`select confidant_idempotency_purge(${before}) as n`.execute(trx));
+  return Number(r.rows[0]?.n ?? 0);
 }
