@@ -52,10 +52,17 @@ export interface ContactInput {
   emails: Array<{ address: string; primary?: boolean }>;
   phones?: Array<{ number: string }>;
   jobTitle?: string | null;
+  seniority?: string | null;
   companyId?: string | null;
+  address?: Address | null;
+  bio?: string | null;
+  website?: string | null;
+  linkedinUrl?: string | null;
   country?: string | null;
   city?: string | null;
   tags?: string[];
+  /** Given keys replace, null removes (on a change). */
+  customFields?: Record<string, unknown>;
   lawfulBasis: LawfulBasis;
   source: string;
 }
@@ -65,6 +72,8 @@ export interface Page<T> {
   nextCursor: string | null;
   total?: number;
   totalIsLowerBound?: boolean;
+  /** `total` is an estimate (a search with many candidates). */
+  totalIsEstimate?: boolean;
 }
 
 export interface AccessLogEntry {
@@ -116,16 +125,24 @@ export function primaryEmail(c: Pick<Contact, 'emails'>): string | null {
 
 const enc = encodeURIComponent;
 
-export function useContacts(q: string | undefined, sort: string | undefined, segmentId?: string, email?: string) {
+export interface ContactFilter {
+  q?: string | undefined;
+  sort?: string | undefined;
+  segmentId?: string | undefined;
+  email?: string | undefined;
+  /** Only this company's people. */
+  companyId?: string | undefined;
+}
+
+/** A list or search of contacts, 50 a page. */
+export function useContacts(filter: ContactFilter) {
+  const entries = (['q', 'sort', 'segmentId', 'email', 'companyId'] as const).map((k) => [k, filter[k] ?? ''] as const);
   return useInfiniteQuery<Page<Contact>, ApiError>({
-    queryKey: ['contacts', 'list', q ?? '', sort ?? '', segmentId ?? '', email ?? ''],
+    queryKey: ['contacts', 'list', ...entries.map(([, v]) => v)],
     initialPageParam: null,
     queryFn: ({ signal, pageParam }) => {
       const p = new URLSearchParams({ limit: '50' });
-      if (q) p.set('q', q);
-      if (sort) p.set('sort', sort);
-      if (segmentId) p.set('segmentId', segmentId);
-      if (email) p.set('email', email);
+      for (const [k, v] of entries) if (v) p.set(k, v);
       if (typeof pageParam === 'string') p.set('cursor', pageParam);
       return api(`/api/v1/contacts?${p.toString()}`, { signal });
     },

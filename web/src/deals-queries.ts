@@ -47,6 +47,7 @@ export interface DealInput {
   pipelineId?: string;
   stageId?: string;
   contactId?: string | null;
+  ownerId?: string | null;
 }
 
 const enc = encodeURIComponent;
@@ -174,7 +175,18 @@ export interface Task {
   erased: boolean;
   dueAt: string | null;
   done: boolean;
+  doneAt: string | null;
+  assigneeId: string | null;
   contactId: string | null;
+  dealId: string | null;
+  createdAt: string;
+}
+
+export interface TaskPatch {
+  title?: string;
+  dueAt?: string | null;
+  assigneeId?: string | null;
+  done?: boolean;
 }
 
 export function useCreateNote() {
@@ -187,16 +199,25 @@ export function useCreateNote() {
 
 export function useCreateTask() {
   const qc = useQueryClient();
-  return useMutation<Task, ApiError, { contactId: string; title: string; dueAt: string | null }>({
+  return useMutation<Task, ApiError, { contactId: string; title: string; dueAt: string | null; assigneeId?: string | null }>({
     mutationFn: (body) => api('/api/v1/tasks', { method: 'POST', body }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['related'] }),
   });
 }
 
-export function useSetTaskDone() {
+/** `{ done }` alone toggles a task; any other field edits it. */
+export function useUpdateTask() {
   const qc = useQueryClient();
-  return useMutation<Task, ApiError, { id: string; done: boolean }>({
-    mutationFn: ({ id, done }) => api(`/api/v1/tasks/${enc(id)}`, { method: 'PATCH', body: { done } }),
+  return useMutation<Task, ApiError, { id: string; patch: TaskPatch }>({
+    mutationFn: ({ id, patch }) => api(`/api/v1/tasks/${enc(id)}`, { method: 'PATCH', body: patch }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['related'] }),
+  });
+}
+
+export function useDeleteTask() {
+  const qc = useQueryClient();
+  return useMutation<unknown, ApiError, string>({
+    mutationFn: (id) => api(`/api/v1/tasks/${enc(id)}`, { method: 'DELETE' }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['related'] }),
   });
 }

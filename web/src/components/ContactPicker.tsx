@@ -28,7 +28,7 @@ export function ContactPicker({
   // A whole address asks the exact-email lookup; anything else is a word search.
   const email = /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(debounced.trim()) ? debounced.trim() : undefined;
   const term = email ? undefined : searchable(debounced);
-  const list = useContacts(term, undefined, undefined, email);
+  const list = useContacts({ q: term, email });
   const items = (list.data?.pages.flatMap((p) => p.items) ?? []).filter((c) => c.id !== exclude);
   const hint = useId();
   return (

@@ -1,8 +1,10 @@
-import { Alert, Button, Fieldset, Group, NativeSelect, Radio, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { Alert, Button, Fieldset, Group, Radio, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useId, useState, type FormEvent } from 'react';
 import type { ApiError } from '../../api.js';
-import { LAWFUL_BASES, searchable, useCompanies, useCompany, type Contact, type ContactInput, type LawfulBasis } from '../../crm-queries.js';
+import { LAWFUL_BASES, type Address, type Contact, type ContactInput, type LawfulBasis } from '../../crm-queries.js';
+import { useCustomFields, type CustomFieldDef } from '../../custom-fields-queries.js';
+import { CompanyPicker } from './CompanyPicker.js';
+import { CustomFieldInputs, draftOfValue, valueOfDraft, type CustomDrafts } from './CustomFieldInputs.js';
 
 interface Draft {
   firstName: string;
@@ -11,9 +13,14 @@ interface Draft {
   primary: number;
   phones: Array<{ key: number; number: string }>;
   jobTitle: string;
+  seniority: string;
   companyId: string;
+  website: string;
+  linkedinUrl: string;
+  bio: string;
   city: string;
   country: string;
+  address: Record<keyof Address, string>;
   tags: string;
   lawfulBasis: LawfulBasis | '';
   source: string;
@@ -22,50 +29,65 @@ interface Draft {
 let nextKey = 1;
 const key = () => nextKey++;
 
+const ADDRESS_FIELDS: ReadonlyArray<{ key: keyof Address; label: string }> = [
+  { key: 'street', label: 'Street' },
+  { key: 'postalCode', label: 'Postal code' },
+  { key: 'city', label: 'Address city' },
+  { key: 'region', label: 'Region' },
+  { key: 'country', label: 'Address country' },
+];
+
+const str = (v: string | null | undefined) => v ?? '';
+
 function draftOf(c?: Contact): Draft {
-  if (!c)
-    return { firstName: '', lastName: '', emails: [{ key: key(), address: '' }], primary: 0, phones: [], jobTitle: '', companyId: '', city: '', country: '', tags: '', lawfulBasis: '', source: '' };
-  const primary = Math.max(0, c.emails.findIndex((e) => e.primary));
+  const a = c?.address ?? null;
   return {
-    firstName: c.firstName,
-    lastName: c.lastName,
-    emails: c.emails.length ? c.emails.map((e) => ({ key: key(), address: e.address })) : [{ key: key(), address: '' }],
-    primary,
-    phones: c.phones.map((p) => ({ key: key(), number: p.number })),
-    jobTitle: c.jobTitle ?? '',
-    companyId: c.companyId ?? '',
-    city: c.city ?? '',
-    country: c.country ?? '',
-    tags: c.tags.join(', '),
-    lawfulBasis: c.lawfulBasis,
-    source: c.source,
+    firstName: str(c?.firstName),
+    lastName: str(c?.lastName),
+    emails: c?.emails.length ? c.emails.map((e) => ({ key: key(), address: e.address })) : [{ key: key(), address: '' }],
+    primary: c ? Math.max(0, c.emails.findIndex((e) => e.primary)) : 0,
+    phones: (c?.phones ?? []).map((p) => ({ key: key(), number: p.number })),
+    jobTitle: str(c?.jobTitle),
+    seniority: str(c?.seniority),
+    companyId: str(c?.companyId),
+    website: str(c?.website),
+    linkedinUrl: str(c?.linkedinUrl),
+    bio: str(c?.bio),
+    city: str(c?.city),
+    country: str(c?.country),
+    address: { street: str(a?.street), postalCode: str(a?.postalCode), city: str(a?.city), region: str(a?.region), country: str(a?.country) },
+    tags: (c?.tags ?? []).join(', '),
+    lawfulBasis: c?.lawfulBasis ?? '',
+    source: str(c?.source),
   };
 }
 
-const orNull = (v: string) => (v.trim() === '' ? null : v.trim());
-
-/** A company chosen from a search of the companies list (a native select: keyboard and screen readers know it). */
-function CompanyPicker({ value, onChange, error }: { value: string; onChange: (id: string) => void; error?: string | undefined }) {
-  const [q, setQ] = useState('');
-  const [debounced] = useDebouncedValue(q, 250);
-  const companies = useCompanies(searchable(debounced));
-  const current = useCompany(value || null);
-  const options = new Map<string, string>();
-  if (current.data) options.set(current.data.id, current.data.name);
-  for (const c of companies.data?.pages.flatMap((p) => p.items) ?? []) options.set(c.id, c.name);
-  return (
-    <Group align="flex-start" grow>
-      <TextInput label="Find a company" description="Type two letters or more" value={q} onChange={(e) => setQ(e.currentTarget.value)} type="search" />
-      <NativeSelect
-        label="Company"
-        value={value}
-        onChange={(e) => onChange(e.currentTarget.value)}
-        error={error}
-        data={[{ value: '', label: 'No company' }, ...[...options].map(([id, name]) => ({ value: id, label: name }))]}
-      />
-    </Group>
-  );
+function addressOf(d: Draft['address']): Address | null {
+  const out = { street: orNull(d.street), postalCode: orNull(d.postalCode), city: orNull(d.city), region: orNull(d.region), country: orNull(d.country) };
+  return Object.values(out).some((v) => v !== null) ? out : null;
 }
+
+/**
+ * The custom field values to send. A new contact sends what is filled in; a
+ * change sends only the keys whose value changed (null clears one), so values
+ * this form cannot show (special-category ones hidden from the role) stay.
+ */
+function customFieldsOf(defs: readonly CustomFieldDef[], drafts: CustomDrafts, initial: Contact | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const def of defs) {
+    if (def.archivedAt !== null || !(def.key in drafts)) continue;
+    const value = valueOfDraft(def, drafts[def.key]);
+    if (!initial) {
+      if (value !== null) out[def.key] = value;
+      continue;
+    }
+    const before = valueOfDraft(def, draftOfValue(def, initial.customFields[def.key]));
+    if (JSON.stringify(value) !== JSON.stringify(before)) out[def.key] = value;
+  }
+  return out;
+}
+
+const orNull = (v: string) => (v.trim() === '' ? null : v.trim());
 
 /**
  * Create or edit a contact. Validation is the server's: its problem+json
@@ -74,6 +96,7 @@ function CompanyPicker({ value, onChange, error }: { value: string; onChange: (i
  */
 export function ContactForm({
   initial,
+  canReadSpecial = true,
   submitLabel,
   pending,
   error,
@@ -81,6 +104,8 @@ export function ContactForm({
   onCancel,
 }: {
   initial?: Contact;
+  /** Whether the stored special-category values were shown to this member (else their inputs start empty). */
+  canReadSpecial?: boolean;
   submitLabel: string;
   pending: boolean;
   error: ApiError | null;
@@ -88,6 +113,10 @@ export function ContactForm({
   onCancel: () => void;
 }) {
   const [d, setD] = useState<Draft>(() => draftOf(initial));
+  const defs = useCustomFields();
+  const [custom, setCustom] = useState<CustomDrafts>({});
+  const customDrafts: CustomDrafts = {};
+  for (const def of defs.data ?? []) customDrafts[def.key] = custom[def.key] ?? draftOfValue(def, initial?.customFields[def.key]);
   const id = useId();
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
   const fe = error?.fieldErrors() ?? {};
@@ -97,15 +126,23 @@ export function ContactForm({
     e.preventDefault();
     const emails = d.emails.map((m, i) => ({ address: m.address.trim(), primary: i === d.primary })).filter((m) => m.address !== '');
     if (emails.length && !emails.some((m) => m.primary)) emails[0]!.primary = true;
+    const customFields = customFieldsOf(defs.data ?? [], customDrafts, initial);
     onSubmit({
       firstName: d.firstName.trim(),
       lastName: d.lastName.trim(),
       emails,
       phones: d.phones.map((p) => ({ number: p.number.trim() })).filter((p) => p.number !== ''),
       jobTitle: orNull(d.jobTitle),
+      seniority: orNull(d.seniority),
       companyId: d.companyId || null,
+      website: orNull(d.website),
+      linkedinUrl: orNull(d.linkedinUrl),
+      bio: d.bio.trim() === '' ? null : d.bio,
       city: orNull(d.city),
       country: orNull(d.country),
+      address: addressOf(d.address),
+      // A change without custom field edits leaves them out (the audit would name them otherwise).
+      ...(initial && Object.keys(customFields).length === 0 ? {} : { customFields }),
       tags: d.tags.split(',').map((t) => t.trim()).filter(Boolean),
       lawfulBasis: d.lawfulBasis as LawfulBasis,
       source: d.source.trim(),
@@ -199,11 +236,42 @@ export function ContactForm({
 
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput label="Job title" value={d.jobTitle} onChange={(e) => set('jobTitle', e.currentTarget.value)} error={fe.jobTitle} />
+          <TextInput label="Seniority" description="e.g. Junior, Senior, Director" value={d.seniority} onChange={(e) => set('seniority', e.currentTarget.value)} error={fe.seniority} />
+          <TextInput label="Website" type="url" description="https://…" value={d.website} onChange={(e) => set('website', e.currentTarget.value)} error={fe.website} />
+          <TextInput label="LinkedIn URL" type="url" description="https://www.linkedin.com/in/…" value={d.linkedinUrl} onChange={(e) => set('linkedinUrl', e.currentTarget.value)} error={fe.linkedinUrl} />
+          <TextInput label="City" description="Where the person is based" value={d.city} onChange={(e) => set('city', e.currentTarget.value)} error={fe.city} />
+          <TextInput label="Country" description="Segments filter on it" value={d.country} onChange={(e) => set('country', e.currentTarget.value)} error={fe.country} />
           <TextInput label="Tags" description="Separate tags with commas" value={d.tags} onChange={(e) => set('tags', e.currentTarget.value)} error={fe.tags ?? fe['tags.0']} />
-          <TextInput label="City" value={d.city} onChange={(e) => set('city', e.currentTarget.value)} error={fe.city} />
-          <TextInput label="Country" value={d.country} onChange={(e) => set('country', e.currentTarget.value)} error={fe.country} />
         </SimpleGrid>
         <CompanyPicker value={d.companyId} onChange={(v) => set('companyId', v)} error={fe.companyId} />
+
+        <Fieldset legend="Postal address">
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            {ADDRESS_FIELDS.map((f) => (
+              <TextInput
+                key={f.key}
+                label={f.label}
+                value={d.address[f.key]}
+                onChange={(e) => {
+                  const v = e.currentTarget.value;
+                  setD((x) => ({ ...x, address: { ...x.address, [f.key]: v } }));
+                }}
+                error={fe[`address.${f.key}`]}
+              />
+            ))}
+          </SimpleGrid>
+          {fe.address && <Text c="red.8" size="sm">{fe.address}</Text>}
+        </Fieldset>
+        <Textarea label="Bio" autosize minRows={2} maxRows={10} value={d.bio} onChange={(e) => set('bio', e.currentTarget.value)} error={fe.bio} />
+        <CustomFieldInputs
+          defs={defs.data ?? []}
+          loading={defs.isPending}
+          failed={defs.isError}
+          values={customDrafts}
+          onChange={(k, v) => setCustom((x) => ({ ...x, [k]: v }))}
+          errors={fe}
+          canReadSpecial={canReadSpecial}
+        />
 
         <Radio.Group
           label="Lawful basis"

@@ -1,9 +1,11 @@
-import { Alert, Button, Group, Loader, NativeSelect, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, NativeSelect, Paper, Stack, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
-import { fullName, primaryEmail, searchable, useCompanyNames, useContacts, useCreateContact, useSegments } from '../../crm-queries.js';
+import { PagedTable } from '../../components/PagedTable.js';
+import { fullName, primaryEmail, searchable, useCompanyNames, useContacts, useCreateContact, useSegments, type Page } from '../../crm-queries.js';
 import { formatTime } from '../../format.js';
 import type { Me } from '../../identity-queries.js';
+import { useMemberDirectory } from '../../member-names.js';
 import { Link, navigate } from '../../router.js';
 import { ContactForm } from './ContactForm.js';
 
@@ -15,14 +17,11 @@ const SORTS = [
   { value: 'lastName', label: 'Last name A–Z (up to 2,000 results)' },
 ];
 
-export function formatTotal(total: number | undefined, lowerBound: boolean | undefined): string | null {
-  if (total === undefined) return null;
-  return `${total.toLocaleString('en')}${lowerBound ? '+' : ''}`;
-}
-
-export function ownerLabel(ownerId: string | null, me: Me): string {
-  if (!ownerId) return '—';
-  return ownerId === me.id ? 'You' : `Member ${ownerId.slice(0, 8)}`;
+/** "1,000+" for a lower bound, "about 1,234" for an estimate. */
+export function formatTotal(page: Pick<Page<unknown>, 'total' | 'totalIsLowerBound' | 'totalIsEstimate'> | undefined): string | null {
+  if (page?.total === undefined) return null;
+  const n = page.total.toLocaleString('en');
+  return page.totalIsEstimate ? `about ${n}` : `${n}${page.totalIsLowerBound ? '+' : ''}`;
 }
 
 function NewContact({ onDone }: { onDone: () => void }) {
@@ -52,10 +51,10 @@ export function ContactsPage({ me }: { me: Me }) {
   const term = searchable(debounced);
   const [segmentId, setSegmentId] = useState('');
   const segments = useSegments();
-  const list = useContacts(term, sort || undefined, segmentId || undefined);
+  const list = useContacts({ q: term, sort: sort || undefined, segmentId: segmentId || undefined });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
-  const first = list.data?.pages[0];
   const companies = useCompanyNames(items.map((c) => c.companyId));
+  const members = useMemberDirectory(me);
   const canWrite = me.permissions.includes('contacts:write');
 
   // A personal-field sort over too many people: say why and fall back to a date sort.
@@ -67,7 +66,6 @@ export function ContactsPage({ me }: { me: Me }) {
     }
   }, [err]);
 
-  const total = formatTotal(first?.total, first?.totalIsLowerBound);
   return (
     <Stack>
       <Group justify="space-between">
@@ -109,51 +107,25 @@ export function ContactsPage({ me }: { me: Me }) {
           {sortNotice}
         </Alert>
       )}
-      {list.isPending && <Loader size="sm" aria-label="Loading contacts" />}
-      {err && err.code !== 'sort-too-large' && (
-        <Alert color="red" title={err.problem.title} role="alert">
-          {err.message}
-        </Alert>
-      )}
-      <Text size="sm" role="status" aria-live="polite">
-        {list.data ? (items.length === 0 ? (term ? `No contacts match “${term}”.` : 'No contacts yet.') : total ? `${total} contacts${term ? ' match' : ''}` : `${items.length} contacts shown`) : ''}
-      </Text>
-      {items.length > 0 && (
-        <Table.ScrollContainer minWidth={760}>
-          <Table striped highlightOnHover>
-            <Table.Caption>{term ? `Contacts matching “${term}”` : 'All contacts'}</Table.Caption>
-            <Table.Thead>
-              <Table.Tr>
-                {['Name', 'Primary email', 'Company', 'Owner', 'Created'].map((h) => (
-                  <Table.Th scope="col" key={h}>
-                    {h}
-                  </Table.Th>
-                ))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((c) => (
-                <Table.Tr key={c.id}>
-                  <Table.Th scope="row" fw={500}>
-                    <Link to={`/contacts/${c.id}`}>{fullName(c)}</Link>
-                  </Table.Th>
-                  <Table.Td>{primaryEmail(c) ?? '—'}</Table.Td>
-                  <Table.Td>{c.companyId ? <Link to={`/companies/${c.companyId}`}>{companies.get(c.companyId) ?? 'Company'}</Link> : '—'}</Table.Td>
-                  <Table.Td>{ownerLabel(c.ownerId, me)}</Table.Td>
-                  <Table.Td>
-                    <time dateTime={c.createdAt}>{formatTime(c.createdAt)}</time>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      {list.hasNextPage && (
-        <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} style={{ alignSelf: 'flex-start' }}>
-          Load more
-        </Button>
-      )}
+      <PagedTable
+        query={list}
+        hideError={(e) => e.code === 'sort-too-large'}
+        loadingLabel="Loading contacts"
+        minWidth={760}
+        caption={term ? `Contacts matching “${term}”` : 'All contacts'}
+        status={(items, first) => {
+          if (items.length === 0) return term ? `No contacts match “${term}”.` : 'No contacts yet.';
+          const total = formatTotal(first);
+          return total ? `${total} contacts${term ? ' match' : ''}` : `${items.length} contacts shown`;
+        }}
+        columns={[
+          { label: 'Name', render: (c) => <Link to={`/contacts/${c.id}`}>{fullName(c)}</Link> },
+          { label: 'Primary email', render: (c) => primaryEmail(c) ?? '—' },
+          { label: 'Company', render: (c) => (c.companyId ? <Link to={`/companies/${c.companyId}`}>{companies.get(c.companyId) ?? 'Company'}</Link> : '—') },
+          { label: 'Owner', render: (c) => members.label(c.ownerId) },
+          { label: 'Created', render: (c) => <time dateTime={c.createdAt}>{formatTime(c.createdAt)}</time> },
+        ]}
+      />
     </Stack>
   );
 }

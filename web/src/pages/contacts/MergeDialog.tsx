@@ -1,8 +1,10 @@
 import { Alert, Button, Group, Loader, Modal, NativeSelect, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { ContactPicker } from '../../components/ContactPicker.js';
-import { LAWFUL_BASES, fullName, useContact, type Contact } from '../../crm-queries.js';
+import { LAWFUL_BASES, fullName, useCompanyNames, useContact, type Contact } from '../../crm-queries.js';
 import { MERGE_FIELDS, useMergeContacts, type MergeField } from '../../deals-queries.js';
+import type { Me } from '../../identity-queries.js';
+import { useMemberDirectory } from '../../member-names.js';
 import { navigate } from '../../router.js';
 
 const LABELS: Record<MergeField, string> = {
@@ -35,7 +37,13 @@ function scalar(v: unknown): string {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }
 
-function show(field: MergeField, c: Contact): string {
+/** Names for the ids a contact refers to. */
+interface Names {
+  owner: (id: string | null) => string;
+  company: (id: string | null) => string;
+}
+
+function show(field: MergeField, c: Contact, names: Names): string {
   switch (field) {
     case 'emails':
       return c.emails.map((e) => e.address).join(', ') || '—';
@@ -52,8 +60,9 @@ function show(field: MergeField, c: Contact): string {
       return entries.length === 0 ? '—' : entries.map(([k, x]) => `${k}: ${scalar(x)}`).join('; ');
     }
     case 'companyId':
+      return names.company(c.companyId);
     case 'ownerId':
-      return c[field] ? `${c[field].slice(0, 8)}…` : '—';
+      return names.owner(c.ownerId);
     case 'bio':
     case 'city':
     case 'country':
@@ -69,8 +78,11 @@ function show(field: MergeField, c: Contact): string {
   }
 }
 
-function Comparison({ keep, other, choices, onChoice }: { keep: Contact; other: Contact; choices: Partial<Record<MergeField, 'keep' | 'merge'>>; onChoice: (f: MergeField, v: '' | 'keep' | 'merge') => void }) {
+function Comparison({ keep, other, me, choices, onChoice }: { keep: Contact; other: Contact; me: Me; choices: Partial<Record<MergeField, 'keep' | 'merge'>>; onChoice: (f: MergeField, v: '' | 'keep' | 'merge') => void }) {
   const fields = MERGE_FIELDS.filter((f) => f in keep || f in other);
+  const members = useMemberDirectory(me);
+  const companies = useCompanyNames([keep.companyId, other.companyId]);
+  const names: Names = { owner: members.label, company: (id) => (id ? (companies.get(id) ?? `${id.slice(0, 8)}…`) : '—') };
   return (
     <Table.ScrollContainer minWidth={560}>
       <Table striped>
@@ -85,8 +97,8 @@ function Comparison({ keep, other, choices, onChoice }: { keep: Contact; other: 
         </Table.Thead>
         <Table.Tbody>
           {fields.map((f) => {
-            const a = show(f, keep);
-            const b = show(f, other);
+            const a = show(f, keep, names);
+            const b = show(f, other, names);
             return (
               <Table.Tr key={f}>
                 <Table.Th scope="row">{LABELS[f]}</Table.Th>
@@ -114,7 +126,7 @@ function Comparison({ keep, other, choices, onChoice }: { keep: Contact; other: 
   );
 }
 
-function OtherContact({ id, keep, choices, onChoice }: { id: string; keep: Contact; choices: Partial<Record<MergeField, 'keep' | 'merge'>>; onChoice: (f: MergeField, v: '' | 'keep' | 'merge') => void }) {
+function OtherContact({ id, keep, me, choices, onChoice }: { id: string; keep: Contact; me: Me; choices: Partial<Record<MergeField, 'keep' | 'merge'>>; onChoice: (f: MergeField, v: '' | 'keep' | 'merge') => void }) {
   const other = useContact(id);
   if (other.isPending) return <Loader size="sm" aria-label="Loading the duplicate" />;
   if (other.error)
@@ -123,10 +135,10 @@ function OtherContact({ id, keep, choices, onChoice }: { id: string; keep: Conta
         {other.error.message}
       </Alert>
     );
-  return <Comparison keep={keep} other={other.data} choices={choices} onChoice={onChoice} />;
+  return <Comparison keep={keep} other={other.data} me={me} choices={choices} onChoice={onChoice} />;
 }
 
-export function MergeDialog({ c, opened, onClose }: { c: Contact; opened: boolean; onClose: () => void }) {
+export function MergeDialog({ c, me, opened, onClose }: { c: Contact; me: Me; opened: boolean; onClose: () => void }) {
   const [otherId, setOtherId] = useState('');
   const [choices, setChoices] = useState<Partial<Record<MergeField, 'keep' | 'merge'>>>({});
   const merge = useMergeContacts();
@@ -157,7 +169,7 @@ export function MergeDialog({ c, opened, onClose }: { c: Contact; opened: boolea
             merge.reset();
           }}
         />
-        {otherId && <OtherContact id={otherId} keep={c} choices={choices} onChoice={onChoice} />}
+        {otherId && <OtherContact id={otherId} keep={c} me={me} choices={choices} onChoice={onChoice} />}
         {merge.error && (
           <Alert color="red" title={merge.error.problem.title} role="alert">
             {merge.error.message}

@@ -15,6 +15,7 @@ import {
   type Stage,
 } from '../../deals-queries.js';
 import type { Me } from '../../identity-queries.js';
+import { useMemberDirectory } from '../../member-names.js';
 import { Link } from '../../router.js';
 
 const dealTitle = (d: Deal) => (d.erased || d.title === null ? '[erased]' : d.title);
@@ -25,7 +26,7 @@ function formatDate(iso: string | null): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString();
 }
 
-function NewDeal({ pipeline, onDone }: { pipeline: Pipeline; onDone: (d: Deal | null) => void }) {
+function NewDeal({ pipeline, me, onDone }: { pipeline: Pipeline; me: Me; onDone: (d: Deal | null) => void }) {
   const create = useCreateDeal();
   const [title, setTitle] = useState('');
   const [amount, setAmount] = useState('');
@@ -56,6 +57,7 @@ function NewDeal({ pipeline, onDone }: { pipeline: Pipeline; onDone: (d: Deal | 
         stageId,
         expectedClose: expectedClose || null,
         contactId: contactId || null,
+        ownerId: me.id,
       },
       { onSuccess: onDone },
     );
@@ -108,6 +110,7 @@ function DealCard({
   index,
   count,
   canWrite,
+  ownerLabel,
   focus,
   onMove,
   onDragStart,
@@ -118,6 +121,7 @@ function DealCard({
   index: number;
   count: number;
   canWrite: boolean;
+  ownerLabel: (id: string | null) => string;
   focus: FocusRequest | null;
   onMove: (deal: Deal, stageId: string, index: number, control: FocusRequest['control']) => void;
   onDragStart: (deal: Deal) => void;
@@ -163,6 +167,7 @@ function DealCard({
           </Text>
         )}
         <Text size="sm">Expected close: {formatDate(deal.expectedClose)}</Text>
+        {deal.ownerId && <Text size="sm">Owner: {ownerLabel(deal.ownerId)}</Text>}
         {canWrite && (
           <Group gap="xs" mt={4} wrap="nowrap" align="flex-end">
             <NativeSelect
@@ -188,7 +193,8 @@ function DealCard({
   );
 }
 
-function Board({ pipeline, canWrite, onAnnounce }: { pipeline: Pipeline; canWrite: boolean; onAnnounce: (text: string) => void }) {
+function Board({ pipeline, me, canWrite, onAnnounce }: { pipeline: Pipeline; me: Me; canWrite: boolean; onAnnounce: (text: string) => void }) {
+  const members = useMemberDirectory(me);
   const deals = useBoardDeals(pipeline.id);
   const move = useMoveDeal(pipeline.id);
   const [dragging, setDragging] = useState<Deal | null>(null);
@@ -298,6 +304,7 @@ function Board({ pipeline, canWrite, onAnnounce }: { pipeline: Pipeline; canWrit
                       index={i}
                       count={list.length}
                       canWrite={canWrite}
+                      ownerLabel={members.label}
                       focus={focus}
                       onMove={doMove}
                       onDragStart={setDragging}
@@ -362,13 +369,14 @@ export function DealsPage({ me }: { me: Me }) {
         <NewDeal
           key={`new-${pipeline.id}`}
           pipeline={pipeline}
+          me={me}
           onDone={(d) => {
             setCreating(false);
             if (d) setAnnouncement(`Created “${dealTitle(d)}”.`);
           }}
         />
       )}
-      {pipeline ? <Board key={`board-${pipeline.id}`} pipeline={pipeline} canWrite={canWrite} onAnnounce={setAnnouncement} /> : <Text>No pipelines yet.</Text>}
+      {pipeline ? <Board key={`board-${pipeline.id}`} pipeline={pipeline} me={me} canWrite={canWrite} onAnnounce={setAnnouncement} /> : <Text>No pipelines yet.</Text>}
     </Stack>
   );
 }
