@@ -1,52 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.js';
-import { createLogger } from '../../src/platform/logging.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { LogCapture } from '../helpers/app.js';
-import { ensureWebBuild, launchChromium, seriousAxeViolations, signedInOwner, watchErrors } from '../helpers/browser.js';
-import { createTestDatabase, testDbKind, type TestDatabase } from '../helpers/db.js';
-
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'confidant-e2e-deals-'));
-
-/** `dialog`: a Mantine modal is open, whose own `<header>` counts as a second banner. */
-async function expectAccessible(page: Page, dialog = false): Promise<void> {
-  expect(await page.getByRole('main').count()).toBe(1);
-  if (!dialog) expect(await page.getByRole('banner').count()).toBe(1);
-  expect(await seriousAxeViolations(page)).toEqual([]);
-}
-
-/** Mantine fades modals in: axe would measure contrast mid-transition, so wait until fully opaque. */
-async function settled(page: Page): Promise<void> {
-  await expect
-    .poll(() =>
-      page.getByRole('dialog').evaluate((el) => {
-        let o = 1;
-        for (let n: Element | null = el; n; n = n.parentElement) o *= Number(getComputedStyle(n).opacity);
-        return o;
-      }),
-    )
-    .toBe(1);
-}
-
-/** The API through the page: the session cookie and the tab's CSRF token, as the app itself sends them. */
-async function call<T>(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; data: T }> {
-  return page.evaluate(
-    async ({ method, url, body }) => {
-      const headers: Record<string, string> = { accept: 'application/json' };
-      const csrf = window.sessionStorage.getItem('confidant.csrf');
-      if (csrf) headers['x-csrf-token'] = csrf;
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      const r = await fetch(url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-      const text = await r.text();
-      return { status: r.status, data: (text ? JSON.parse(text) : null) as never };
-    },
-    { method, url, body },
-  );
-}
+import { addMember, apiCall as call, expectAccessible, launchChromium, settled, signedInOwner, startE2eServer, watchErrors, type E2eServer } from '../helpers/browser.js';
 
 interface Deal {
   id: string;
@@ -54,40 +8,27 @@ interface Deal {
 }
 
 describe('the deals board and the duplicate merge in the browser', () => {
-  let t: TestDatabase | null = null;
-  let server: RunningServer;
+  let e2e: E2eServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    await ensureWebBuild();
-    let database: DatabaseConfig = { kind: 'pglite', dataDir: null };
-    if (testDbKind() === 'postgres') {
-      t = await createTestDatabase();
-      database = t.config;
-    }
-    const config: Config = {
-      ...loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: path.join(tmp, 'data'), JOBS_ENABLED: 'false' }),
-      database,
-      keys: { dir: path.join(tmp, 'keys'), inline: undefined, dirIsDefault: false },
-    };
-    server = await startServer(config, { logger: createLogger('info', new LogCapture()) });
+    e2e = await startE2eServer();
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await server?.shutdown('test');
-    await t?.drop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await e2e?.close();
   });
 
   it('moves a deal by drag and drop and by keyboard, then merges a duplicate', { timeout: 240_000 }, async () => {
-    const { context } = await signedInOwner(server, browser, 'deals-crm');
+    const { context, workspaceId } = await signedInOwner(e2e.server, browser, 'deals-crm');
+    const salesId = await addMember(e2e.server, workspaceId, 'sales@deals-crm.example', 'sales');
     const page = await context.newPage();
     const errors = watchErrors(page);
     const nav = page.getByRole('navigation', { name: 'Main' });
 
-    await page.goto(new URL('/app', server.url).toString());
+    await page.goto(e2e.url('/app'));
     await nav.getByRole('link', { name: 'Deals' }).waitFor();
 
     // Two records of one person: the second came in through another address.
@@ -124,6 +65,8 @@ describe('the deals board and the duplicate merge in the browser', () => {
     const card = page.getByRole('listitem', { name: 'Fleet renewal' });
     await column('Lead').getByRole('listitem', { name: 'Fleet renewal' }).waitFor();
     await card.getByRole('link', { name: 'Ingrid Halvorsen' }).waitFor();
+    // Made in the browser, the deal is owned by its maker, named rather than shown as an id.
+    await card.getByText('Owner: You').waitFor();
     const list = await call<{ items: Deal[] }>(page, 'GET', `/api/v1/deals?contactId=${kept.data.id}`);
     expect(list.data.items).toHaveLength(1);
     const dealId = list.data.items[0]!.id;
@@ -150,7 +93,7 @@ describe('the deals board and the duplicate merge in the browser', () => {
     await expectAccessible(page);
 
     // The duplicate's page, then the merge from the kept contact's page.
-    await page.goto(new URL(`/contacts/${kept.data.id}`, server.url).toString());
+    await page.goto(e2e.url(`/contacts/${kept.data.id}`));
     await page.getByRole('heading', { name: 'Ingrid Halvorsen', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Find duplicates / Merge…' }).click();
     const dialog = page.getByRole('dialog');
@@ -162,10 +105,10 @@ describe('the deals board and the duplicate merge in the browser', () => {
     await dialog.getByRole('combobox', { name: 'Job title: which value to keep' }).selectOption('merge');
     await dialog.getByText(/erased for good/).waitFor();
     await settled(page);
-    await expectAccessible(page, true);
+    await expectAccessible(page, { dialog: true });
     await dialog.getByRole('button', { name: 'Merge and erase the duplicate' }).click();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
-    await page.waitForURL(new URL(`/contacts/${kept.data.id}`, server.url).toString());
+    await page.waitForURL(e2e.url(`/contacts/${kept.data.id}`));
     await page.getByText('Head of Purchasing').first().waitFor();
     await page.getByRole('tab', { name: 'Notes' }).click();
     const notes = page.getByRole('tabpanel', { name: 'Notes' });
@@ -186,18 +129,52 @@ describe('the deals board and the duplicate merge in the browser', () => {
     await expectAccessible(page);
     await done.check();
     await expect.poll(async () => (await call<{ items: Array<{ done: boolean }> }>(page, 'GET', `/api/v1/tasks?contactId=${kept.data.id}`)).data.items.map((x) => x.done)).toEqual([true]);
+
+    // Edit the task in its dialog: title, due date, assignee (a member picked by email) and done.
+    interface TaskView { title: string; dueAt: string | null; assigneeId: string | null; done: boolean }
+    const taskOf = async () => (await call<{ items: TaskView[] }>(page, 'GET', `/api/v1/tasks?contactId=${kept.data.id}`)).data.items;
+    await tasks.getByRole('button', { name: 'Edit task: Send the demo invite' }).click();
+    const editDialog = page.getByRole('dialog', { name: 'Edit task “Send the demo invite”' });
+    await settled(page, 'Edit task “Send the demo invite”');
+    await expectAccessible(page, { dialog: true });
+    await editDialog.getByLabel('Title', { exact: true }).fill('Send the demo invite and agenda');
+    await editDialog.getByLabel('Due date').fill('2030-02-01');
+    await editDialog.getByRole('combobox', { name: 'Assignee' }).selectOption({ label: 'sales@deals-crm.example' });
+    await editDialog.getByRole('checkbox', { name: 'Done' }).uncheck();
+    await editDialog.getByRole('button', { name: 'Save task' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    const dueAt = await page.evaluate(() => new Date('2030-02-01T09:00:00').toISOString());
+    await expect.poll(taskOf).toEqual([expect.objectContaining({ title: 'Send the demo invite and agenda', dueAt, assigneeId: salesId, done: false })]);
+    const edited = tasks.getByRole('row', { name: /Send the demo invite and agenda/ });
+    await edited.getByRole('cell', { name: 'sales@deals-crm.example' }).waitFor();
+    expect(await edited.getByRole('checkbox', { name: 'Done: Send the demo invite and agenda' }).isChecked()).toBe(false);
+    // Focus is back on the button that opened the dialog.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Edit task: Send the demo invite and agenda');
+    await expectAccessible(page);
+
+    // Delete it: the dialog asks first, then the list is empty and focus goes to the new-task field.
+    await edited.getByRole('button', { name: 'Delete task: Send the demo invite and agenda' }).click();
+    await settled(page, 'Delete task “Send the demo invite and agenda”?');
+    await expectAccessible(page, { dialog: true });
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete task' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await tasks.getByText('No tasks for this contact yet.').waitFor();
+    await expect.poll(taskOf).toEqual([]);
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent ?? '')).toBe('New task');
+    await expectAccessible(page);
     await page.getByRole('tab', { name: 'Deals' }).click();
     const deals = page.getByRole('tabpanel', { name: 'Deals' });
     await deals.getByRole('cell', { name: 'Fleet renewal' }).waitFor();
     await deals.getByLabel('New deal').fill('Spare parts');
     await deals.getByRole('button', { name: 'Add deal' }).click();
     await deals.getByRole('cell', { name: 'Spare parts' }).waitFor();
+    expect(await deals.getByRole('row', { name: /Spare parts/ }).getByRole('cell', { name: 'You', exact: true }).count()).toBe(1);
     const spare = (await call<{ items: Array<Deal & { title: string }> }>(page, 'GET', `/api/v1/deals?contactId=${kept.data.id}`)).data.items.find((x) => x.title === 'Spare parts');
     expect(spare?.stageId).toBe(leadStage);
     await expectAccessible(page);
 
     // The duplicate is gone.
-    await page.goto(new URL(`/contacts/${dup.data.id}`, server.url).toString());
+    await page.goto(e2e.url(`/contacts/${dup.data.id}`));
     await page.getByText('No such contact').waitFor();
     await expectAccessible(page);
     const gone = new RegExp(`status of 404 .*/api/v1/contacts/${dup.data.id}$`);
