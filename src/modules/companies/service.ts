@@ -118,7 +118,20 @@ export async function getCompany(trx: Trx, vault: CompanyVault, workspaceId: str
   return openCompany(trx, vault, row);
 }
 
-/** Changes the given fields; the record is re-sealed under a bumped version. */
+/**
+ * Run in a rename's transaction: the contacts module re-tokens the company's
+ * contacts (they are searchable by its name). Companies do not depend on
+ * contacts, so contacts set this hook (registerContactRoutes).
+ */
+export type CompanyRenameHook = (trx: Trx, input: { workspaceId: string; companyId: string; now: Date }) => Promise<void>;
+let renameHook: CompanyRenameHook | null = null;
+
+/** Called by the contacts module; the last call wins (one hook per process). */
+export function setCompanyRenameHook(fn: CompanyRenameHook): void {
+  renameHook = fn;
+}
+
+/** Changes the given fields; the record is re-sealed under a bumped version. A rename re-tokens the contacts (a job). */
 export async function updateCompany(trx: Trx, vault: CompanyVault, w: WriteContext, id: string, patch: CompanyPatch): Promise<Company> {
   const row = await q.companyRow(trx, w.workspaceId, id, true);
   if (!row) throw notFound('No such company.');
@@ -135,6 +148,7 @@ export async function updateCompany(trx: Trx, vault: CompanyVault, w: WriteConte
   if (rec.name !== before.name) {
     await q.deleteTokens(trx, w.workspaceId, [id]);
     await q.insertTokenRows(trx, ix.tokens(w.workspaceId, id, rec.name));
+    if (renameHook) await renameHook(trx, { workspaceId: w.workspaceId, companyId: id, now: w.now });
   }
   const changed = [...RECORD_FIELDS, 'ownerId' as const].filter((k) => k in patch).map((k) => auditCode(k === 'ownerId' ? 'owner_id' : k));
   await recordAudit(trx, {

@@ -68,7 +68,7 @@ export interface CandidateQuery {
   filters: readonly LookupFilter[];
   /** Only contacts of this owner (record visibility 'own'); undefined: all. */
   ownerOnly?: string | null;
-  /** Only contacts of this company (`contacts_company` index); undefined: any. */
+  /** Only contacts of this company (`contacts_company_id` index); undefined: any. */
   companyId?: string;
   /** An extra condition over alias `c` (a segment's rules), parameterized. */
   where?: RawBuilder<unknown>;

@@ -23,10 +23,20 @@ export interface ContactLookupTable {
   contact_id: string;
 }
 
+/** A pending re-token of a company's contacts after a rename (migration 0017). */
+export interface ContactCompanyRetokenTable {
+  workspace_id: string;
+  company_id: string;
+  generation: string | number;
+  after_id: string | null;
+  requested_at: Date;
+}
+
 declare module '../../platform/db/schema.js' {
   interface DB {
     contacts: ContactsTable;
     contact_lookup: ContactLookupTable;
+    contact_company_retoken: ContactCompanyRetokenTable;
   }
 }
 
@@ -124,4 +134,42 @@ export async function memberExists(trx: Trx, workspaceId: string, userId: string
 export async function salesSeeOwnOnly(trx: Trx, workspaceId: string): Promise<boolean> {
   const r = await sql<{ v: string | null }>`select settings->'recordVisibility'->>'sales' as v from workspaces where id = ${workspaceId}`.execute(trx);
   return r.rows[0]?.v === 'own';
+}
+
+/** A company's contacts after `afterId`, in id order (index contacts_company_id). */
+export async function companyContactsAfter(trx: Trx, workspaceId: string, companyId: string, afterId: string | null, limit: number): Promise<ContactRow[]> {
+  let q = trx.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('company_id', '=', companyId);
+  if (afterId) q = q.where('id', '>', afterId);
+  return q.orderBy('id').limit(limit).execute();
+}
+
+/** Asks for a (new) re-token run of a company's contacts: a new generation, from the start. */
+export async function requestRetoken(trx: Trx, workspaceId: string, companyId: string, now: Date): Promise<void> {
+  await sql`insert into contact_company_retoken (workspace_id, company_id, generation, after_id, requested_at)
+    values (${workspaceId}, ${companyId}, 1, null, ${now})
+    on conflict (workspace_id, company_id) do update
+      set generation = contact_company_retoken.generation + 1, after_id = null, requested_at = excluded.requested_at`.execute(trx);
+}
+
+/** Serializes the re-token batches of one company (transaction-scoped). */
+export async function lockRetoken(trx: Trx, workspaceId: string, companyId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`confidant.contacts.retoken:${workspaceId}:${companyId}`}, 0))`.execute(trx);
+}
+
+export async function retokenProgress(trx: Trx, workspaceId: string, companyId: string): Promise<{ generation: number; afterId: string | null } | null> {
+  const r = await trx.selectFrom('contact_company_retoken').select(['generation', 'after_id'])
+    .where('workspace_id', '=', workspaceId).where('company_id', '=', companyId).executeTakeFirst();
+  return r ? { generation: Number(r.generation), afterId: r.after_id } : null;
+}
+
+/**
+ * Moves the run on to after `afterId`, or ends it (null), only if no rename
+ * started a new generation meanwhile. False when one did.
+ */
+export async function advanceRetoken(trx: Trx, workspaceId: string, companyId: string, generation: number, afterId: string | null): Promise<boolean> {
+  const where = sql`workspace_id = ${workspaceId} and company_id = ${companyId} and generation = ${generation}`;
+  const r = afterId === null
+    ? await sql`delete from contact_company_retoken where ${where}`.execute(trx)
+    : await sql`update contact_company_retoken set after_id = ${afterId} where ${where}`.execute(trx);
+  return Number(r.numAffectedRows ?? 0) === 1;
 }

@@ -12,6 +12,7 @@ import { idempotentCreate, REPLAYED_HEADER } from '../../platform/http/idempoten
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { recordPersonalRead } from '../reads/index.js';
 import { ownerScope, visibleRow } from './access.js';
+import { registerCompanyRetoken } from './company-retoken.js';
 import { companyExists } from './deps.js';
 import { deleteContact, updateContact } from './mutate.js';
 import { openRecords, openSpecial } from './record.js';
@@ -47,6 +48,8 @@ function sendDuplicate(reply: FastifyReply, existingId: string): FastifyReply {
 export function registerContactRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerContactWrites(app, ctx);
   registerContactReads(app, ctx);
+  // A company rename re-tokens its contacts in a job (the composition root knows modules by their routes).
+  registerCompanyRetoken(ctx);
 }
 
 const who = (req: { id: string }, auth: ReturnType<typeof requireAuth>) => ({ auth, requestId: String(req.id) });
