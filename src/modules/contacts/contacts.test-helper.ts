@@ -44,6 +44,7 @@ export interface Page {
   nextCursor: string | null;
   total?: number;
   totalIsLowerBound?: boolean;
+  totalIsEstimate?: boolean;
 }
 
 export function created(r: LightMyRequestResponse): string {

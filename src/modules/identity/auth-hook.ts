@@ -81,9 +81,7 @@ interface TokenRow {
 }
 
 async function sessionAuth(ctx: AppContext, cookie: string): Promise<AuthState | null> {
-  const r = await ctx.db.withSystem((trx) =>
-    sql<SessionRow>`select * from confidant_session_lookup(${secretHash(cookie)})`.execute(trx),
-  );
+  const r = await ctx.db.systemQuery(sql<SessionRow>`select * from confidant_session_lookup(${secretHash(cookie)})`);
   const s = r.rows[0];
   const now = ctx.now();
   if (!s || s.user_status !== 'active' || s.workspace_status !== 'active') return null;
@@ -109,9 +107,7 @@ async function sessionAuth(ctx: AppContext, cookie: string): Promise<AuthState |
 }
 
 async function tokenAuth(ctx: AppContext, bearer: string): Promise<AuthState | null> {
-  const r = await ctx.db.withSystem((trx) =>
-    sql<TokenRow>`select * from confidant_token_lookup(${secretHash(bearer)})`.execute(trx),
-  );
+  const r = await ctx.db.systemQuery(sql<TokenRow>`select * from confidant_token_lookup(${secretHash(bearer)})`);
   const t = r.rows[0];
   const now = ctx.now();
   if (!t || t.revoked_at || now >= t.expires_at || t.workspace_status !== 'active') return null;

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../app.js';
 import type { Trx } from '../../platform/db/database.js';
 import type { AuthState } from '../identity/auth-hook.js';
+import { DEFAULT_READ_BUDGET_PER_HOUR } from '../workspaces/settings-service.js';
 
 /** The rolling window of the read budget. */
 export const WINDOW_MS = 3_600_000;
@@ -48,21 +49,38 @@ export interface LedgerOutcome {
   distinct: number;
   /** Whether this read's ids were written (false when it would pass the budget and may not). */
   counted: boolean;
+  /** The workspace's budget the read was measured against. */
+  budget: number;
 }
 
 /**
- * One round trip whatever the page size: counts the window with this read's
- * ids added, and upserts them unless that count passes the budget and the
- * actor may not go past it. Ids travel as one array parameter.
+ * The workspace's `readBudgetPerHour` setting, read in the ledger's own
+ * statement (one round trip less per audited read), with the settings
+ * service's rule: a positive whole number, else the default.
+ */
+const budgetOfWorkspace = sql<number>`(select case
+    when jsonb_typeof(w.settings -> 'readBudgetPerHour') = 'number'
+      and (w.settings ->> 'readBudgetPerHour')::numeric > 0
+      and (w.settings ->> 'readBudgetPerHour')::numeric = trunc((w.settings ->> 'readBudgetPerHour')::numeric)
+      and (w.settings ->> 'readBudgetPerHour')::numeric <= 2147483647
+    then (w.settings ->> 'readBudgetPerHour')::int else ${DEFAULT_READ_BUDGET_PER_HOUR}::int end
+  from workspaces w where w.id = confidant_current_workspace())`;
+
+/**
+ * One round trip whatever the page size: reads the workspace's budget,
+ * counts the window with this read's ids added, and upserts them unless that
+ * count passes the budget and the actor may not go past it. Ids travel as
+ * one array parameter.
  */
 export async function countAndRecord(
   trx: Trx,
-  input: { key: string; subjectIds: readonly string[]; now: Date; budget: number; mayExceed: boolean },
+  input: { key: string; subjectIds: readonly string[]; now: Date; mayExceed: boolean },
 ): Promise<LedgerOutcome> {
   const since = new Date(input.now.getTime() - WINDOW_MS);
   const ids = [...new Set(input.subjectIds)];
-  const r = await sql<{ n_before: number; n_after: number; n_counted: number }>`
-    with ids as (select distinct unnest(${ids}::uuid[]) as subject_id),
+  const r = await sql<{ n_before: number; n_after: number; n_counted: number; budget: number }>`
+    with budget as (select coalesce(${budgetOfWorkspace}, ${DEFAULT_READ_BUDGET_PER_HOUR}::int) as b),
+    ids as (select distinct unnest(${ids}::uuid[]) as subject_id),
     recent as (
       select subject_id from read_ledger where actor_key = ${input.key} and last_read_at > ${since}
     ),
@@ -70,16 +88,18 @@ export async function countAndRecord(
     ins as (
       insert into read_ledger (workspace_id, actor_key, subject_id, last_read_at)
       select confidant_current_workspace(), ${input.key}, ids.subject_id, ${input.now}::timestamptz from ids
-      where ${input.mayExceed}::boolean or (select n from after) <= ${input.budget}::int
+      where ${input.mayExceed}::boolean or (select n from after) <= (select b from budget)
       on conflict (workspace_id, actor_key, subject_id) do update set last_read_at = excluded.last_read_at
       returning 1
     )
-    select (select count(*)::int from recent) as n_before, (select n from after) as n_after, (select count(*)::int from ins) as n_counted`.execute(trx);
+    select (select count(*)::int from recent) as n_before, (select n from after) as n_after,
+      (select count(*)::int from ins) as n_counted, (select b from budget) as budget`.execute(trx);
   const row = r.rows[0];
   return {
     before: Number(row?.n_before ?? 0),
     distinct: Number(row?.n_after ?? 0),
     counted: Number(row?.n_counted ?? 0) > 0,
+    budget: Number(row?.budget ?? DEFAULT_READ_BUDGET_PER_HOUR),
   };
 }
 

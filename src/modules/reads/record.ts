@@ -3,7 +3,6 @@ import { recordAudit } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { AppError, tooManyRequests } from '../../platform/errors.js';
 import { auditActor, type AuthState } from '../identity/auth-hook.js';
-import { readWorkspaceSettings } from '../workspaces/settings-service.js';
 import { recordOverrun, type BudgetOverrun } from './alert.js';
 import { actorKey, countAndRecord, lockActor, secondsUntilFits } from './ledger.js';
 
@@ -66,8 +65,8 @@ export async function recordPersonalRead(ctx: AppContext, trx: Trx, who: ReadWho
   const now = ctx.now();
   const mayExceed = auth.permissions.has('contacts:export');
   await lockActor(trx, key);
-  const { readBudgetPerHour: budget } = await readWorkspaceSettings(trx, ctx.vault, auth.workspaceId);
-  const ledger = await countAndRecord(trx, { key, subjectIds, now, budget, mayExceed });
+  const ledger = await countAndRecord(trx, { key, subjectIds, now, mayExceed });
+  const budget = ledger.budget;
   if (ledger.distinct > budget) {
     const overrun: BudgetOverrun = { key, before: ledger.before, distinct: ledger.distinct, budget, refused: !mayExceed, purpose: read.purpose, requestId: who.requestId, now };
     if (!mayExceed) throw await refusal(ctx, trx, auth, subjectIds, overrun);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type QueryResult, type RawBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../../config.js';
 import { runMigrations, type MigrationReport, type SqlRunner } from './migrate.js';
@@ -35,6 +35,13 @@ export interface Database {
    * empty. For calling the SECURITY DEFINER functions that cross workspaces.
    */
   withSystem<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
+  /**
+   * One statement as the app role with no workspace set, like `withSystem`
+   * but without the transaction's round trips on PostgreSQL (the app login
+   * role and only transaction-local settings make a bare statement
+   * equivalent). For the per-request credential lookups.
+   */
+  systemQuery<R>(query: RawBuilder<R>): Promise<QueryResult<R>>;
   ping(): Promise<void>;
   poolStats(): PoolStats;
   close(): Promise<void>;
@@ -77,6 +84,12 @@ class KyselyDatabase implements Database {
       await sql`select set_config('app.workspace_id', '', true)`.execute(trx);
       return fn(trx);
     });
+  }
+
+  systemQuery<R>(query: RawBuilder<R>): Promise<QueryResult<R>> {
+    // PGlite's session user is a superuser: it needs the transaction to step down to the app role.
+    if (this.kind === 'pglite') return this.withSystem((trx) => query.execute(trx));
+    return query.execute(this.db);
   }
 
   async ping(): Promise<void> {
