@@ -177,7 +177,7 @@ async function plainPage(ctx: Ctx, trx: Trx, ws: string, req: ListRequest, order
 }
 
 /** The first batch of candidates is the sample the estimate rests on (ids are random: the order is not biased). */
-const MIN_SAMPLE = 100;
+const MIN_SAMPLE = 50;
 /**
  * Past a full first page, up to this many more candidates are decrypted for
  * an exact total; more than that and the total is estimated from the first
@@ -200,7 +200,9 @@ const roundEstimate = (n: number): number => {
  */
 async function searchPage(ctx: Ctx, trx: Trx, ws: string, plan: Plan, req: ListRequest, order: KeyOrder, desc: boolean, after: Keyset | null): Promise<RawPage> {
   const counting = after === null;
-  const batch = Math.max(MIN_SAMPLE, req.limit * 2);
+  // A page and one more: with 20-bit tokens nearly every candidate matches, so a larger batch mostly decrypts
+  // records that are not shown.
+  const batch = Math.max(MIN_SAMPLE, req.limit + 1);
   const query = { workspaceId: ws, filters: plan.filters, ownerOnly: req.ownerOnly, companyId: req.companyId, where: plan.where, order, desc };
   const items: Match[] = [];
   let verified = 0;

@@ -34,73 +34,36 @@ export function actorKey(auth: AuthState): string {
   throw new Error('a read without an actor');
 }
 
-/**
- * Serializes one actor's reads within the workspace, so parallel pages cannot
- * each see the same count and together run far past the budget.
- */
-export async function lockActor(trx: Trx, key: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(confidant_current_workspace()::text || '/read/' || ${key}, 0))`.execute(trx);
-}
-
 export interface LedgerOutcome {
   /** Distinct people in the window before this read. */
   before: number;
   /** Distinct people in the window, counting this read. */
   distinct: number;
-  /** Whether this read's ids were written (false when it would pass the budget and may not). */
+  /** Whether this read's ids (and its audit event) were written: false when it would pass the budget and may not. */
   counted: boolean;
   /** The workspace's budget the read was measured against. */
   budget: number;
 }
 
 /**
- * The workspace's `readBudgetPerHour` setting, read in the ledger's own
- * statement (one round trip less per audited read), with the settings
- * service's rule: a positive whole number, else the default.
+ * One round trip (confidant_record_read, migration 0018): serializes the
+ * actor's reads in the workspace (so parallel pages cannot each see the same
+ * count and together run far past the budget), reads the budget, counts the
+ * window with this read's ids added and — unless that passes the budget and
+ * the actor may not — records the ids and appends `auditJson` (from
+ * `auditRowsJson`). Ids travel as one array parameter.
  */
-const budgetOfWorkspace = sql<number>`(select case
-    when jsonb_typeof(w.settings -> 'readBudgetPerHour') = 'number'
-      and (w.settings ->> 'readBudgetPerHour')::numeric > 0
-      and (w.settings ->> 'readBudgetPerHour')::numeric = trunc((w.settings ->> 'readBudgetPerHour')::numeric)
-      and (w.settings ->> 'readBudgetPerHour')::numeric <= 2147483647
-    then (w.settings ->> 'readBudgetPerHour')::int else ${DEFAULT_READ_BUDGET_PER_HOUR}::int end
-  from workspaces w where w.id = confidant_current_workspace())`;
-
-/**
- * One round trip whatever the page size: reads the workspace's budget,
- * counts the window with this read's ids added, and upserts them unless that
- * count passes the budget and the actor may not go past it. Ids travel as
- * one array parameter.
- */
-export async function countAndRecord(
+export async function recordRead(
   trx: Trx,
-  input: { key: string; subjectIds: readonly string[]; now: Date; mayExceed: boolean },
+  input: { key: string; subjectIds: readonly string[]; now: Date; mayExceed: boolean; auditJson: string },
 ): Promise<LedgerOutcome> {
   const since = new Date(input.now.getTime() - WINDOW_MS);
-  const ids = [...new Set(input.subjectIds)];
-  const r = await sql<{ n_before: number; n_after: number; n_counted: number; budget: number }>`
-    with budget as (select coalesce(${budgetOfWorkspace}, ${DEFAULT_READ_BUDGET_PER_HOUR}::int) as b),
-    ids as (select distinct unnest(${ids}::uuid[]) as subject_id),
-    recent as (
-      select subject_id from read_ledger where actor_key = ${input.key} and last_read_at > ${since}
-    ),
-    after as (select count(*)::int as n from (select subject_id from recent union select subject_id from ids) u),
-    ins as (
-      insert into read_ledger (workspace_id, actor_key, subject_id, last_read_at)
-      select confidant_current_workspace(), ${input.key}, ids.subject_id, ${input.now}::timestamptz from ids
-      where ${input.mayExceed}::boolean or (select n from after) <= (select b from budget)
-      on conflict (workspace_id, actor_key, subject_id) do update set last_read_at = excluded.last_read_at
-      returning 1
-    )
-    select (select count(*)::int from recent) as n_before, (select n from after) as n_after,
-      (select count(*)::int from ins) as n_counted, (select b from budget) as budget`.execute(trx);
+  const r = await sql<{ n_before: number; n_after: number; counted: boolean; budget: number }>`
+    select * from confidant_record_read(${input.key}, ${[...new Set(input.subjectIds)]}::uuid[], ${input.now}::timestamptz,
+      ${since}::timestamptz, ${input.mayExceed}::boolean, ${DEFAULT_READ_BUDGET_PER_HOUR}::int, ${input.auditJson}::jsonb)`.execute(trx);
   const row = r.rows[0];
-  return {
-    before: Number(row?.n_before ?? 0),
-    distinct: Number(row?.n_after ?? 0),
-    counted: Number(row?.n_counted ?? 0) > 0,
-    budget: Number(row?.budget ?? DEFAULT_READ_BUDGET_PER_HOUR),
-  };
+  if (!row) throw new Error('confidant_record_read returned no row');
+  return { before: Number(row.n_before), distinct: Number(row.n_after), counted: row.counted, budget: Number(row.budget) };
 }
 
 /**

@@ -1,10 +1,10 @@
 import type { AppContext } from '../../app.js';
-import { recordAudit } from '../../platform/audit/index.js';
+import { auditRowsJson } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { AppError, tooManyRequests } from '../../platform/errors.js';
 import { auditActor, type AuthState } from '../identity/auth-hook.js';
 import { recordOverrun, type BudgetOverrun } from './alert.js';
-import { actorKey, countAndRecord, lockActor, secondsUntilFits } from './ledger.js';
+import { actorKey, recordRead, secondsUntilFits } from './ledger.js';
 
 export type ReadPurpose =
   | 'crm.view'
@@ -64,21 +64,13 @@ export async function recordPersonalRead(ctx: AppContext, trx: Trx, who: ReadWho
   const key = actorKey(auth);
   const now = ctx.now();
   const mayExceed = auth.permissions.has('contacts:export');
-  await lockActor(trx, key);
-  const ledger = await countAndRecord(trx, { key, subjectIds, now, mayExceed });
-  const budget = ledger.budget;
-  if (ledger.distinct > budget) {
-    const overrun: BudgetOverrun = { key, before: ledger.before, distinct: ledger.distinct, budget, refused: !mayExceed, purpose: read.purpose, requestId: who.requestId, now };
+  const auditJson = auditRowsJson([{ action: read.action ?? 'contact.read', actor: auditActor(auth), subjectIds, purpose: read.purpose, requestId: who.requestId }]);
+  const ledger = await recordRead(trx, { key, subjectIds, now, mayExceed, auditJson });
+  if (ledger.distinct > ledger.budget) {
+    const overrun: BudgetOverrun = { key, before: ledger.before, distinct: ledger.distinct, budget: ledger.budget, refused: !mayExceed, purpose: read.purpose, requestId: who.requestId, now };
     if (!mayExceed) throw await refusal(ctx, trx, auth, subjectIds, overrun);
     await recordOverrun(ctx, trx, auth, overrun);
   }
-  await recordAudit(trx, {
-    action: read.action ?? 'contact.read',
-    actor: auditActor(auth),
-    subjectIds,
-    purpose: read.purpose,
-    requestId: who.requestId,
-  });
 }
 
 async function refusal(ctx: AppContext, trx: Trx, auth: AuthState, subjectIds: readonly string[], o: BudgetOverrun): Promise<ReadBudgetRefusal> {

@@ -19,7 +19,7 @@ export {
   type AuditId,
   type KeyedHash,
 } from './event.js';
-export { recordAudit, recordAuditMany } from './record.js';
+export { auditRowsJson, recordAudit, recordAuditMany } from './record.js';
 export { chainAll, chainWorkspace, unchainedCount, type ChainOptions, type ChainResult, type UnchainedBacklog } from './chainer.js';
 export { encodeEvent, chainHash, GENESIS_HASH, type ChainedEventFields } from './encoding.js';
 export { writeCheckpoints, type WriteCheckpointsResult } from './write-checkpoints.js';

@@ -21,7 +21,7 @@ export async function recordAudit(trx: Trx, event: AuditEventInput): Promise<num
  */
 export async function recordAuditMany(trx: Trx, events: readonly AuditEventInput[]): Promise<number[]> {
   if (events.length === 0) return [];
-  const rows = JSON.stringify(events.map(toRow));
+  const rows = auditRowsJson(events);
   const result = await sql<{ id: number }>`
     insert into audit_events (workspace_id, action, actor_type, actor_id, subject_ids, purpose, details, request_id)
     select confidant_current_workspace(), r.action, r.actor_type, r.actor_id, r.subject_ids, r.purpose, r.details, r.request_id
@@ -29,4 +29,13 @@ export async function recordAuditMany(trx: Trx, events: readonly AuditEventInput
       action text, actor_type text, actor_id uuid, subject_ids uuid[], purpose text, details jsonb, request_id text)
     returning id`.execute(trx);
   return result.rows.map((r) => r.id);
+}
+
+/**
+ * Events validated and shaped as the rows `recordAuditMany` inserts, as one
+ * JSON array: for a database function that appends them in the same round
+ * trip as other work (confidant_record_read, migration 0018).
+ */
+export function auditRowsJson(events: readonly AuditEventInput[]): string {
+  return JSON.stringify(events.map(toRow));
 }
