@@ -26,6 +26,8 @@ export interface Deal {
   title: string | null;
   description: string | null;
   erased: boolean;
+  /** The contact is outside the reader's record visibility: its name and the deal's text are withheld. */
+  contactHidden?: boolean;
   amountCents: number | null;
   currency: string | null;
   expectedClose: string | null;

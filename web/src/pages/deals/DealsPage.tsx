@@ -18,7 +18,7 @@ import type { Me } from '../../identity-queries.js';
 import { useMemberDirectory } from '../../member-names.js';
 import { Link } from '../../router.js';
 
-const dealTitle = (d: Deal) => (d.erased || d.title === null ? '[erased]' : d.title);
+const dealTitle = (d: Deal) => (d.contactHidden ? '[hidden: not your contact]' : d.erased || d.title === null ? '[erased]' : d.title);
 
 function formatDate(iso: string | null): string {
   if (!iso) return '—';
@@ -161,7 +161,8 @@ function DealCard({
           {title}
         </Title>
         <Text size="sm">{formatAmount(deal.amountCents, deal.currency)}</Text>
-        {deal.contactId && (
+        {deal.contactId && deal.contactHidden && <Text size="sm">A contact you do not own</Text>}
+        {deal.contactId && !deal.contactHidden && (
           <Text size="sm">
             <Link to={`/contacts/${deal.contactId}`}>{deal.contactName ?? '[erased]'}</Link>
           </Text>
