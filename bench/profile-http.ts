@@ -44,7 +44,8 @@ export async function run(): Promise<void> {
       if (figure === 'email') return `${base}/api/v1/contacts?email=${encodeURIComponent(generateContact(pick(l.contacts), l.companyCount).input.emails[0]!.address)}`;
       return `${base}/api/v1/contacts?q=${encodeURIComponent(word(Number(figure.slice(1))))}`;
     };
-    const plan = planRequests((c) => ({ url: url(), init: { headers: { authorization: `Bearer ${tokens[c]}` } } }), 8, 1000);
+    const clients = Number(process.env.BENCH_CLIENTS ?? 8);
+    const plan = planRequests((c) => ({ url: url(), init: { headers: { authorization: `Bearer ${tokens[c]}` } } }), clients, 1000);
     await loadInWorker(plan, 1);
     const session = new Session();
     session.connect();
