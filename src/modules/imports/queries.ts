@@ -1,0 +1,81 @@
+/** SQL of the imports module (parameterized; tables of migration 0020). */
+import { sql } from 'kysely';
+import type { Trx } from '../../platform/db/database.js';
+
+export type ImportStatus = 'uploading' | 'queued' | 'running' | 'done' | 'failed';
+export type DuplicatePolicy = 'skip' | 'update' | 'create';
+
+export interface ImportRow {
+  id: string;
+  status: ImportStatus;
+  options: Buffer | null;
+  duplicates: DuplicatePolicy;
+  actor_type: string;
+  actor_id: string | null;
+  resume_line: number;
+  processed: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  rejected: number;
+  error_code: string | null;
+}
+
+export const UPLOAD = 1;
+export const ERRORS = 2;
+
+export async function insertImport(trx: Trx, row: { workspaceId: string; id: string; actorType: string; actorId: string | null; now: Date }): Promise<void> {
+  await sql`insert into imports (workspace_id, id, status, actor_type, actor_id, created_at)
+    values (${row.workspaceId}, ${row.id}, 'uploading', ${row.actorType}, ${row.actorId}, ${row.now})`.execute(trx);
+}
+
+export async function queueImport(trx: Trx, workspaceId: string, id: string, options: Buffer, duplicates: DuplicatePolicy): Promise<void> {
+  await sql`update imports set status = 'queued', options = ${options}, duplicates = ${duplicates}
+    where workspace_id = ${workspaceId} and id = ${id}`.execute(trx);
+}
+
+export async function deleteImport(trx: Trx, workspaceId: string, id: string): Promise<void> {
+  await sql`delete from imports where workspace_id = ${workspaceId} and id = ${id}`.execute(trx);
+}
+
+const COLUMNS = sql`id, status, options, duplicates, actor_type, actor_id, resume_line::int as resume_line, processed, created, updated, skipped, rejected, error_code`;
+
+export async function importRow(trx: Trx, workspaceId: string, id: string, lock = false): Promise<ImportRow | null> {
+  const r = await sql<ImportRow>`select ${COLUMNS} from imports where workspace_id = ${workspaceId} and id = ${id} ${lock ? sql`for update` : sql``}`.execute(trx);
+  return r.rows[0] ?? null;
+}
+
+export async function setStatus(trx: Trx, workspaceId: string, id: string, status: ImportStatus, finishedAt: Date | null, errorCode: string | null = null): Promise<void> {
+  await sql`update imports set status = ${status}, finished_at = ${finishedAt}, error_code = coalesce(${errorCode}, error_code)
+    where workspace_id = ${workspaceId} and id = ${id}`.execute(trx);
+}
+
+export interface Progress {
+  resumeLine: number;
+  processed: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  rejected: number;
+}
+
+export async function advance(trx: Trx, workspaceId: string, id: string, p: Progress): Promise<void> {
+  await sql`update imports set resume_line = ${p.resumeLine}, processed = processed + ${p.processed}, created = created + ${p.created},
+    updated = updated + ${p.updated}, skipped = skipped + ${p.skipped}, rejected = rejected + ${p.rejected}
+    where workspace_id = ${workspaceId} and id = ${id}`.execute(trx);
+}
+
+export async function insertChunk(trx: Trx, workspaceId: string, importId: string, kind: number, seq: number, data: Buffer): Promise<void> {
+  await sql`insert into import_chunks (workspace_id, import_id, kind, seq, data) values (${workspaceId}, ${importId}, ${kind}, ${seq}, ${data})`.execute(trx);
+}
+
+/** The next chunk of a kind after `afterSeq` (one at a time: an upload can be large). */
+export async function chunkAfter(trx: Trx, workspaceId: string, importId: string, kind: number, afterSeq: number): Promise<{ seq: number; data: Buffer } | null> {
+  const r = await sql<{ seq: number; data: Buffer }>`select seq, data from import_chunks
+    where workspace_id = ${workspaceId} and import_id = ${importId} and kind = ${kind} and seq > ${afterSeq} order by seq limit 1`.execute(trx);
+  return r.rows[0] ?? null;
+}
+
+export async function deleteChunks(trx: Trx, workspaceId: string, importId: string, kind: number): Promise<void> {
+  await sql`delete from import_chunks where workspace_id = ${workspaceId} and import_id = ${importId} and kind = ${kind}`.execute(trx);
+}

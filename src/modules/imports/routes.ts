@@ -1,0 +1,104 @@
+/**
+ * /api/v1/imports (API.md "Contacts"): a multipart upload streamed into
+ * sealed storage (past the JSON body limit), the import's status, and its
+ * error file. Every route needs contacts:write (there is no contacts:import).
+ */
+import { Readable } from 'node:stream';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from '../../app.js';
+import { badRequest, notFound } from '../../platform/errors.js';
+import { PermanentJobError, type JobRunner } from '../../platform/jobs/index.js';
+import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { ImportIdParamsSchema, ImportStatusSchema } from './schemas.js';
+import { createImport, errorFile, IMPORT_JOB, importStatus, runImport } from './service.js';
+
+const tags = ['imports'];
+/** The largest upload accepted (a million contacts fit well below). */
+export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function parseMapping(raw: string | undefined): unknown {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw badRequest('mapping must be a JSON object (CSV header → contact field).', [{ path: 'mapping', message: 'Not valid JSON.' }]);
+  }
+}
+
+const registered = new WeakSet<JobRunner>();
+
+/** The job that runs queued imports (a crashed run resumes here after its lease). */
+export function registerImportJob(ctx: Pick<AppContext, 'db' | 'vault' | 'now' | 'jobs'>): void {
+  if (registered.has(ctx.jobs)) return;
+  registered.add(ctx.jobs);
+  ctx.jobs.register(IMPORT_JOB, async (job) => {
+    const importId = job.payload.importId;
+    if (job.workspaceId === null || typeof importId !== 'string' || !UUID_RE.test(importId)) {
+      throw new PermanentJobError('import job without a workspace or import id');
+    }
+    await runImport(ctx, job.workspaceId, importId);
+  });
+}
+
+export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
+  registerImportJob(ctx);
+  void app.register(async (scope) => {
+    await scope.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 } });
+    const typed = scope.withTypeProvider<ZodTypeProvider>();
+
+    typed.post('/api/v1/imports', {
+      config: { permission: 'contacts:write' },
+      schema: { tags, summary: 'Import contacts from a CSV (multipart: file, mapping?, lawfulBasis, source, duplicates?); 202 { id }' },
+    }, async (req, reply) => {
+      const auth = requireAuth(req);
+      if (!req.isMultipart()) throw badRequest('Send the CSV as multipart/form-data with a file field.');
+      const fields: Record<string, string> = {};
+      let id: string | null = null;
+      for await (const part of req.parts()) {
+        if (part.type === 'file') {
+          if (part.fieldname !== 'file' || id !== null) {
+            part.file.resume();
+            throw badRequest('Send one file, in the field named file.');
+          }
+          // Fields sent after the file are read once the upload is stored; the options are checked then.
+          id = await createImport(ctx, auth.workspaceId, auditActor(auth), part.file as Readable, () => ({
+            ...(fields.mapping !== undefined ? { mapping: parseMapping(fields.mapping) } : {}),
+            lawfulBasis: fields.lawfulBasis,
+            source: fields.source,
+            ...(fields.duplicates !== undefined && fields.duplicates !== '' ? { duplicates: fields.duplicates } : {}),
+          }));
+        } else {
+          fields[part.fieldname] = String(part.value);
+        }
+      }
+      if (id === null) throw badRequest('Send the CSV in a file field named file.', [{ path: 'file', message: 'Required.' }]);
+      return reply.status(202).send({ id });
+    });
+
+    typed.get('/api/v1/imports/:id', {
+      config: { permission: 'contacts:write' },
+      schema: { tags, summary: 'An import\'s status and counters', params: ImportIdParamsSchema, response: { 200: ImportStatusSchema } },
+    }, async (req) => {
+      const auth = requireAuth(req);
+      const status = await importStatus(ctx, auth.workspaceId, req.params.id);
+      if (!status) throw notFound('No such import.');
+      return status;
+    });
+
+    typed.get('/api/v1/imports/:id/errors', {
+      config: { permission: 'contacts:write' },
+      schema: { tags, summary: 'The error file: CSV of line, column, reason (never a value)', params: ImportIdParamsSchema },
+    }, async (req, reply) => {
+      const auth = requireAuth(req);
+      const status = await importStatus(ctx, auth.workspaceId, req.params.id);
+      if (!status) throw notFound('No such import.');
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="import-${req.params.id}-errors.csv"`)
+        .send(Readable.from(errorFile(ctx, auth.workspaceId, req.params.id)));
+    });
+  });
+}

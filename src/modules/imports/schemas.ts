@@ -1,0 +1,35 @@
+/** Shapes of the imports API (API.md "Contacts": POST/GET /api/v1/imports). */
+import { z } from 'zod';
+import { LAWFUL_BASES } from '../contacts/schemas.js';
+
+/** Contact fields a CSV column can feed; by default a header named like the field does. */
+export const IMPORT_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'jobTitle', 'company', 'city', 'country', 'lawfulBasis', 'source'] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
+
+export const MappingSchema = z.record(z.string().max(200), z.enum(IMPORT_FIELDS)).refine((m) => Object.keys(m).length <= 100, 'Map at most 100 columns.');
+export type Mapping = z.infer<typeof MappingSchema>;
+
+export const DUPLICATE_POLICIES = ['skip', 'update', 'create'] as const;
+
+export const ImportOptionsSchema = z.object({
+  mapping: MappingSchema.optional(),
+  lawfulBasis: z.enum(LAWFUL_BASES),
+  source: z.string().trim().min(1).max(500),
+  duplicates: z.enum(DUPLICATE_POLICIES).default('skip'),
+}).strict();
+export type ImportOptions = z.output<typeof ImportOptionsSchema>;
+
+export const ImportStatusSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  processed: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  skipped: z.number().int(),
+  rejected: z.number().int(),
+  errorsUrl: z.string(),
+  error: z.string().nullable(),
+});
+export type ImportStatusView = z.infer<typeof ImportStatusSchema>;
+
+export const ImportIdParamsSchema = z.object({ id: z.uuid() });
