@@ -17,6 +17,7 @@ import { registerMeRoutes } from './identity/me-routes.js';
 import { registerMemberRoutes } from './identity/members-routes.js';
 import { registerTokenRoutes } from './identity/tokens-routes.js';
 import { registerTotpRoutes } from './identity/totp-routes.js';
+import { registerImportRoutes } from './imports/routes.js';
 import { registerNotificationRoutes } from './reads/index.js';
 import { registerSetupRoutes } from './setup/routes.js';
 import { registerWorkspaceSettingsRoutes } from './workspaces/settings-routes.js';
@@ -43,6 +44,7 @@ export const registerModules: Array<(app: FastifyInstance, ctx: AppContext) => P
   registerTimelineRoutes,
   registerSegmentRoutes,
   registerMergeRoutes,
+  registerImportRoutes,
 ];
 
 // A merge carries notes, tasks and deals over (resealed under the kept person's key).
