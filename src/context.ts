@@ -13,6 +13,7 @@ import { purgeThrottle } from './modules/identity/throttle.js';
 import { registerUserReindexers } from './modules/identity/users.js';
 import { registerContactReindexer } from './modules/contacts/lookup.js';
 import { purgeReadLedger } from './modules/reads/index.js';
+import { purgeExpiredExports } from './modules/exports/index.js';
 import { registerCompanyReindexer } from './modules/companies/service.js';
 
 export const CHECKPOINT_PURPOSE = 'audit-checkpoint';
@@ -96,6 +97,8 @@ function registerPlatformJobs(ctx: AppContext): void {
   jobs.register('auth.throttle_purge', async () => void (await purgeThrottle(ctx))).schedule('auth.throttle_purge', 3_600);
   // Read-budget rows older than the rolling hour count for nothing (docs/reading-many-people.md).
   jobs.register('reads.ledger_purge', async () => void (await purgeReadLedger(ctx))).schedule('reads.ledger_purge', 3_600);
+  // Exports download for 24 hours; then their sealed files go (docs/exports.md).
+  jobs.register('exports.purge', async ({ now }) => void (await purgeExpiredExports(ctx, now))).schedule('exports.purge', 3_600);
   // Idempotency-Key rows answer for 24 hours, then go (docs/crm-segments-and-merge.md).
   jobs.register('http.idempotency_purge', async ({ now }) => void (await purgeIdempotencyKeys(db, now))).schedule('http.idempotency_purge', 3_600);
   jobs

@@ -19,6 +19,7 @@ import { registerTokenRoutes } from './identity/tokens-routes.js';
 import { registerTotpRoutes } from './identity/totp-routes.js';
 import { registerImportRoutes } from './imports/routes.js';
 import { registerNotificationRoutes } from './reads/index.js';
+import { registerExportRoutes } from './exports/index.js';
 import { registerSetupRoutes } from './setup/routes.js';
 import { registerWorkspaceSettingsRoutes } from './workspaces/settings-routes.js';
 
@@ -45,6 +46,7 @@ export const registerModules: Array<(app: FastifyInstance, ctx: AppContext) => P
   registerSegmentRoutes,
   registerMergeRoutes,
   registerImportRoutes,
+  registerExportRoutes,
 ];
 
 // A merge carries notes, tasks and deals over (resealed under the kept person's key).
