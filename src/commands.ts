@@ -6,6 +6,7 @@ import { chainAll, verifyAudit, type VerifyResult } from './platform/audit/index
 import { rotateKeys, type Keyring, type Vault } from './platform/crypto/index.js';
 import { openDatabase, type Database } from './platform/db/database.js';
 import { countsByState, jobCounts, listJobs, retryJob } from './platform/jobs/index.js';
+import { registerContactImportCommand } from './modules/imports/cli.js';
 
 /** What an operator command runs on: the migrated database and the key ring. */
 export interface OperatorRuntime {
@@ -134,4 +135,6 @@ export function registerOperatorCommands(program: Command): void {
       print(opts.json, { retried: ok }, ok ? `job ${id} queued again` : `job ${id} is not a failed job`);
       if (!ok) process.exitCode = 1;
     });
+
+  registerContactImportCommand(program);
 }

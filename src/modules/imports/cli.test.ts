@@ -1,0 +1,154 @@
+/**
+ * `confidant contacts import` end to end (a real process, PGlite files or
+ * PostgreSQL), and the crash test: a process running an import is killed with
+ * SIGKILL mid-run; no half-written contact remains, and resuming lands exactly
+ * the contacts not yet committed, once each.
+ */
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresDatabase, testDbKind } from '../../../test/helpers/db.js';
+import { workspaceIdBySlug } from '../../commands.js';
+import { loadConfig } from '../../config.js';
+import { openCliRuntime } from '../workspaces/runtime.js';
+import { findByEmail } from '../contacts/index.js';
+import { createImport, importStatus, runImport } from './service.js';
+
+const run = promisify(execFile);
+const BIN = path.resolve('bin/confidant.mjs');
+const CHILD = path.resolve('test/helpers/import-child.ts');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'confidant-import-'));
+let env: NodeJS.ProcessEnv;
+let dropPg: (() => Promise<void>) | null = null;
+
+beforeAll(async () => {
+  env = { ...process.env, DATA_DIR: path.join(tmp, 'data'), CONFIDANT_KEYS_DIR: path.join(tmp, 'keys'), LOG_LEVEL: 'silent' };
+  delete env.DATABASE_URL;
+  if (testDbKind() === 'postgres') {
+    const pgdb = await createPostgresDatabase();
+    dropPg = pgdb.drop;
+    env.DATABASE_URL = pgdb.ownerUrl;
+  }
+});
+afterAll(async () => {
+  await dropPg?.();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function cli(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = run(process.execPath, [BIN, ...args], { env, timeout: 60_000 });
+  if (input !== undefined) child.child.stdin?.end(input);
+  try {
+    const { stdout, stderr } = await child;
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+/** The database and key ring as the CLI opens them, between processes (PGlite allows one at a time). */
+async function withRuntime<T>(fn: (ctx: { db: Awaited<ReturnType<typeof openCliRuntime>>['deps']['db']; vault: Awaited<ReturnType<typeof openCliRuntime>>['deps']['vault']; now: () => Date }) => Promise<T>): Promise<T> {
+  const rt = await openCliRuntime(loadConfig(env));
+  try {
+    return await fn({ db: rt.deps.db, vault: rt.deps.vault, now: () => new Date() });
+  } finally {
+    await rt.close();
+  }
+}
+
+const people = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => `Kill,Person${from + k},kill${from + k}@example.org`);
+
+describe('confidant contacts import', () => {
+  let workspaceId: string;
+
+  it('imports a file in-process and prints the GET /imports/{id} object with --json', async () => {
+    const created = await cli(
+      ['workspace', 'create', '--name', 'Acme', '--slug', 'acme', '--owner-email', 'owner@acme.example', '--owner-password-file', '-', '--json'],
+      'a long enough owner password\n',
+    );
+    expect(created.code, created.stderr).toBe(0);
+    workspaceId = (JSON.parse(created.stdout) as { workspaceId: string }).workspaceId;
+
+    const file = path.join(tmp, 'people.csv');
+    fs.writeFileSync(file, 'Given\tFamily\tMail\nLin\tChen\tlin@example.org\nBad\tRow\tnot-an-email\n');
+    const mapping = path.join(tmp, 'mapping.json');
+    fs.writeFileSync(mapping, JSON.stringify({ Given: 'firstName', Family: 'lastName', Mail: 'email' }));
+    const r = await cli(['contacts', 'import', file, '--workspace', 'acme', '--lawful-basis', 'contract', '--source', 'crm migration', '--mapping', mapping, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const status = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(status).toMatchObject({ status: 'done', processed: 2, created: 1, updated: 0, skipped: 0, rejected: 1 });
+    expect(status.errorsUrl).toBe(`/api/v1/imports/${String(status.id)}/errors`);
+
+    // Again with --duplicates update and an inline mapping: the known person is updated.
+    const again = await cli(['contacts', 'import', file, '--workspace', 'acme', '--lawful-basis', 'contract', '--source', 's',
+      '--mapping', '{"Given":"firstName","Family":"lastName","Mail":"email"}', '--duplicates', 'update', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: 'done', created: 0, updated: 1, rejected: 1 });
+
+    const bad = await cli(['contacts', 'import', file, '--workspace', 'acme', '--lawful-basis', 'hunch', '--source', 's']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/lawfulBasis/);
+  });
+
+  it('a process killed with SIGKILL mid-import leaves whole batches only; resuming lands each remaining row once', async () => {
+    const total = 60;
+    const csv = ['firstName,lastName,email', ...people(0, total)].join('\n');
+    const importId = await withRuntime((ctx) => createImport(ctx, workspaceId, { type: 'operator', id: null }, Readable.from([Buffer.from(csv)]), () => ({ lawfulBasis: 'consent', source: 'kill test' })));
+
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, workspaceId, importId, '4'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    const killed = await new Promise<{ batches: number; signal: NodeJS.Signals | null }>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`the child made no progress in time: ${out} ${err}`));
+      }, 45_000);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if ((out.match(/^batch /gm) ?? []).length >= 3 && !child.killed) child.kill('SIGKILL');
+      });
+      child.on('exit', (_code, signal) => {
+        clearTimeout(timer);
+        resolve({ batches: (out.match(/^batch /gm) ?? []).length, signal });
+      });
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(out).not.toMatch(/^end /m);
+    expect(killed.batches).toBeGreaterThanOrEqual(3);
+
+    await withRuntime(async (ctx) => {
+      const before = await importStatus(ctx, workspaceId, importId);
+      expect(before!.status).toBe('running');
+      // Whole batches only: the contacts that exist are exactly the counted ones, a multiple of the batch.
+      const count = async () => ctx.db.withWorkspace(workspaceId, async (trx) =>
+        (await sql<{ n: number }>`select count(*)::int as n from contacts`.execute(trx)).rows[0]!.n);
+      const existing = await count();
+      expect(existing - 1 /* the first test's contact */).toBe(before!.created);
+      expect(before!.created % 4).toBe(0);
+      expect(before!.created).toBeGreaterThanOrEqual(12);
+      expect(before!.created).toBeLessThan(total);
+
+      expect(await runImport(ctx, workspaceId, importId, { batchSize: 4 })).toBe('done');
+      const after = await importStatus(ctx, workspaceId, importId);
+      expect(after).toMatchObject({ status: 'done', processed: total, created: total, rejected: 0 });
+      expect(await count()).toBe(total + 1);
+      await ctx.db.withWorkspace(workspaceId, async (trx) => {
+        for (const i of [0, before!.created - 1, before!.created, total - 1]) {
+          const found = await findByEmail(ctx, trx, workspaceId, `kill${i}@example.org`);
+          expect(found.map((c) => c.lastName)).toEqual([`Person${i}`]);
+        }
+      });
+      // The upload is gone once the import is done.
+      const chunks = await ctx.db.withWorkspace(workspaceId, async (trx) =>
+        (await sql<{ n: number }>`select count(*)::int as n from import_chunks where import_id = ${importId} and kind = 1`.execute(trx)).rows[0]!.n);
+      expect(chunks).toBe(0);
+    });
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * A process that runs one import in small batches and says so after each
+ * committed batch, for the kill -9 resume test (src/modules/imports/cli.test.ts).
+ * Usage: node --import tsx test/helpers/import-child.ts <workspaceId> <importId> <batchSize>
+ * (database and keys from the environment, like the CLI).
+ */
+import { loadConfig } from '../../src/config.js';
+import { runImport } from '../../src/modules/imports/service.js';
+import { openCliRuntime } from '../../src/modules/workspaces/runtime.js';
+
+const [workspaceId, importId, batch] = process.argv.slice(2);
+const rt = await openCliRuntime(loadConfig());
+const ctx = { db: rt.deps.db, vault: rt.deps.vault, now: () => new Date() };
+const outcome = await runImport(ctx, workspaceId!, importId!, {
+  batchSize: Number(batch),
+  onBatch: (s, first) => {
+    process.stdout.write(`batch ${first} ${s.processed}\n`);
+  },
+});
+process.stdout.write(`end ${outcome}\n`);
+await rt.close();
