@@ -4,13 +4,12 @@
  * Usage: node --import tsx test/helpers/import-child.ts <workspaceId> <importId> <batchSize>
  * (database and keys from the environment, like the CLI).
  */
-import { loadConfig } from '../../src/config.js';
 import { runImport } from '../../src/modules/imports/service.js';
-import { openCliRuntime } from '../../src/modules/workspaces/runtime.js';
+import { openOperatorRuntime } from '../../src/commands.js';
 
 const [workspaceId, importId, batch] = process.argv.slice(2);
-const rt = await openCliRuntime(loadConfig());
-const ctx = { db: rt.deps.db, vault: rt.deps.vault, now: () => new Date() };
+const rt = await openOperatorRuntime();
+const ctx = { db: rt.db, vault: rt.vault, now: () => new Date() };
 const outcome = await runImport(ctx, workspaceId!, importId!, {
   batchSize: Number(batch),
   onBatch: (s, first) => {

@@ -13,9 +13,10 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, testDbKind } from '../../../test/helpers/db.js';
-import { workspaceIdBySlug } from '../../commands.js';
 import { loadConfig } from '../../config.js';
-import { openCliRuntime } from '../workspaces/runtime.js';
+import { openDatabase, type Database } from '../../platform/db/database.js';
+import type { Vault } from '../../platform/crypto/index.js';
+import { loadVault } from '../workspaces/runtime.js';
 import { findByEmail } from '../contacts/index.js';
 import { createImport, importStatus, runImport } from './service.js';
 
@@ -53,12 +54,13 @@ async function cli(args: string[], input?: string): Promise<{ code: number; stdo
 }
 
 /** The database and key ring as the CLI opens them, between processes (PGlite allows one at a time). */
-async function withRuntime<T>(fn: (ctx: { db: Awaited<ReturnType<typeof openCliRuntime>>['deps']['db']; vault: Awaited<ReturnType<typeof openCliRuntime>>['deps']['vault']; now: () => Date }) => Promise<T>): Promise<T> {
-  const rt = await openCliRuntime(loadConfig(env));
+async function withRuntime<T>(fn: (ctx: { db: Database; vault: Vault; now: () => Date }) => Promise<T>): Promise<T> {
+  const config = loadConfig(env);
+  const db = await openDatabase(config.database, { migrate: true });
   try {
-    return await fn({ db: rt.deps.db, vault: rt.deps.vault, now: () => new Date() });
+    return await fn({ db, vault: await loadVault(config, () => undefined), now: () => new Date() });
   } finally {
-    await rt.close();
+    await db.close();
   }
 }
 
