@@ -13,6 +13,7 @@ import { registerCompanyRoutes } from '../companies/routes.js';
 import { findByEmail } from '../contacts/index.js';
 import { workspace, type Ws } from '../contacts/contacts.test-helper.js';
 import { registerImportRoutes } from './routes.js';
+import { runImport } from './service.js';
 
 let h: TestApp;
 beforeAll(async () => {
@@ -177,6 +178,31 @@ describe('contact imports', () => {
     const d = await h.app.inject({ method: 'POST', url: '/api/v1/imports', headers: { ...support.headers, ...denied.headers }, payload: denied.payload });
     expect(d.statusCode).toBe(403);
     expect(d.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('gives way between batches (other requests are served mid-import) and audits the people and the completion', async () => {
+    const rows = Array.from({ length: 120 }, (_, i) => `Yield,P${i},yield${i}@example.org`);
+    const id = await upload(ws.owner, ['firstName,lastName,email', ...rows].join('\n'));
+    let ended = false;
+    let answered: Promise<{ processed: number; beforeEnd: boolean }> | null = null;
+    const running = runImport(h.ctx, ws.workspaceId, id, {
+      batchSize: 10,
+      // A request issued (not awaited) after the first batch must be answered while the import still runs.
+      onBatch: () => {
+        answered ??= status(ws.owner, id).then((s) => ({ processed: s.processed, beforeEnd: !ended }));
+      },
+    });
+    expect(await running).toBe('done');
+    ended = true;
+    const seen = await answered!;
+    expect(seen.beforeEnd).toBe(true);
+    expect(seen.processed).toBeLessThan(120);
+    const events = await asOwner<{ action: string; n: number }>(h.t,
+      `select action, coalesce(sum(cardinality(subject_ids)), 0)::int as n from audit_events
+       where workspace_id = $1 and details->>'importId' = $2 group by action order by action`, [ws.workspaceId, id]);
+    expect(events).toEqual([{ action: 'contact.created', n: 120 }, { action: 'import.completed', n: 0 }]);
+    await runJobs(); // the queued job finds the import done and does nothing
+    expect(await status(ws.owner, id)).toMatchObject({ status: 'done', created: 120 });
   });
 
   it('a file of unterminated quotes fails the import and deletes the upload', async () => {
