@@ -121,6 +121,10 @@ describe('contact imports', () => {
     const after = await sealedChunks(id);
     expect(after.map((c) => c.kind)).toEqual([2]);
     expect(after[0]!.data.includes('invalid_email')).toBe(false);
+    // The options are sealed too, and no value reached the logs.
+    const [row] = await asOwner<{ options: Buffer }>(h.t, 'select options from imports where id = $1', [id]);
+    expect(row!.options.includes('trade fair')).toBe(false);
+    for (const v of ['Lovelace', 'ada@example.org', 'not-an-email', 'gut_feeling', 'Engines Ltd']) expect(h.logs.text).not.toContain(v);
   });
 
   it('reads a BOM and semicolons, with a mapping from other headers', async () => {
