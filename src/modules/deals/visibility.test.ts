@@ -155,4 +155,23 @@ describe("record visibility 'own' in deal, task and note lists", () => {
     expect(seg.json()).toMatchObject({ count: 1 });
     expect((await get(ws.owner, `/api/v1/segments/${seg.json<{ id: string }>().id}`)).json()).toMatchObject({ count: 2 });
   });
+
+  it("withholds email and phone rule values of others' segments, not of the member's own", async () => {
+    const owners = await send(ws.owner, 'POST', '/api/v1/segments', { name: 'One person', conditions: [{ type: 'email', op: 'equals', value: 'theodora@hidden.example' }, { type: 'tag', op: 'is', value: 'vip' }] });
+    expect(owners.statusCode).toBe(201);
+    const id = owners.json<{ id: string }>().id;
+    const seen = await get(sales, `/api/v1/segments/${id}`);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.body).not.toContain('theodora@hidden.example');
+    expect(seen.json()).toMatchObject({ conditionsMasked: true, conditions: [{ type: 'email', value: '[hidden]' }, { type: 'tag', value: 'vip' }] });
+    expect((await get(sales, '/api/v1/segments')).body).not.toContain('theodora@hidden.example');
+    // The owner (visibility 'all') and the member's own segments show the values.
+    expect((await get(ws.owner, `/api/v1/segments/${id}`)).body).toContain('theodora@hidden.example');
+    const own = await send(sales, 'POST', '/api/v1/segments', { name: 'Mine by mail', conditions: [{ type: 'email', op: 'equals', value: 'mia@mine.example' }] });
+    expect(own.statusCode).toBe(201);
+    expect(own.json<{ conditionsMasked?: boolean }>().conditionsMasked).toBeUndefined();
+    expect(own.body).toContain('mia@mine.example');
+    // A masked value sent back cannot overwrite the rule with garbage: it is not a valid address.
+    expect((await send(sales, 'PATCH', `/api/v1/segments/${id}`, { conditions: seen.json<{ conditions: Json[] }>().conditions })).statusCode).toBe(422);
+  });
 });

@@ -34,6 +34,8 @@ export const SegmentSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   conditions: ConditionsSchema,
+  /** true when email and phone rule values are withheld from this reader (record visibility 'own', not the segment's maker). */
+  conditionsMasked: z.boolean().optional(),
   /** Contacts matching now (visible to the caller), computed live. */
   count: z.number().int(),
   createdAt: z.string(),

@@ -34,12 +34,30 @@ async function openDefinition(ctx: Ctx, trx: Trx, row: SegmentRow): Promise<Defi
   return ctx.vault.openJson<Definition>(trx, target(row.workspace_id, row.id, row.record_version), row.definition);
 }
 
+/** What an email or phone rule shows a reader who may not see it. */
+export const MASKED_VALUE = '[hidden]';
+
+/**
+ * An email or phone rule names one person. A member under record visibility
+ * 'own' sees those values only in segments they made: otherwise a segment
+ * would show them a contact's address they may not read, off the record.
+ */
+function masksValues(caller: Caller, row: SegmentRow): boolean {
+  return caller.ownerOnly !== undefined && (caller.userId === null || row.created_by !== caller.userId);
+}
+
+function maskRule(rule: Rule): Rule {
+  return rule.type === 'email' || rule.type === 'phone' ? { ...rule, value: MASKED_VALUE } : rule;
+}
+
 async function viewOf(ctx: Ctx, trx: Trx, caller: Caller, row: SegmentRow, def: Definition): Promise<SegmentView> {
   const scope = await compileRules(ctx, trx, caller.workspaceId, def.conditions);
+  const masked = masksValues(caller, row);
   return {
     id: row.id,
     name: def.name,
-    conditions: def.conditions,
+    conditions: masked ? def.conditions.map(maskRule) : def.conditions,
+    ...(masked ? { conditionsMasked: true } : {}),
     count: await countMatching(trx, caller.workspaceId, scope.where, caller.ownerOnly),
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
