@@ -160,6 +160,20 @@ describe('contact imports', () => {
     expect((await emails(ws, 'dup@example.org')).map((c) => c.lastName).sort()).toEqual(['Again', 'Updated']);
   });
 
+  it('a sales member limited to their own contacts never updates another\'s: the duplicate is skipped', async () => {
+    const own = await workspace(h);
+    await asOwner(h.t, `update workspaces set settings = settings || '{"recordVisibility":{"sales":"own"}}'::jsonb where id = $1`, [own.workspaceId]);
+    await runJobs();
+    const seed = await upload(own.owner, 'firstName,lastName,email\nOwned,ByOwner,owned@example.org\n');
+    await runJobs();
+    expect(await status(own.owner, seed)).toMatchObject({ created: 1 });
+    const sales = await signInAs(h, own.workspaceId, 'sales');
+    const id = await upload(sales, 'firstName,lastName,email\nOwned,Changed,owned@example.org\nNew,BySales,new@example.org\n', { duplicates: 'update' });
+    await runJobs();
+    expect(await status(sales, id)).toMatchObject({ status: 'done', created: 1, updated: 0, skipped: 1 });
+    expect((await emails(own, 'owned@example.org')).map((c) => c.lastName)).toEqual(['ByOwner']);
+  });
+
   it('streams an upload larger than the JSON body limit', async () => {
     const rows = Array.from({ length: 400 }, (_, i) => `Big,Person${i},big${i}@example.org`);
     const csv = ['firstName,lastName,email', ...rows].join('\n');

@@ -10,6 +10,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../app.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { PermanentJobError, type JobRunner } from '../../platform/jobs/index.js';
+import { ownerScope } from '../contacts/index.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { ImportIdParamsSchema, ImportStatusSchema } from './schemas.js';
 import { createImport, errorFile, IMPORT_JOB, importStatus, runImport } from './service.js';
@@ -57,6 +58,8 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
       if (!req.isMultipart()) throw badRequest('Send the CSV as multipart/form-data with a file field.');
       const fields: Record<string, string> = {};
       let id: string | null = null;
+      // A sales member limited to their own contacts imports under that limit (duplicates they cannot see are skipped).
+      const scope = await ctx.db.withWorkspace(auth.workspaceId, (trx) => ownerScope(trx, auth));
       for await (const part of req.parts()) {
         if (part.type === 'file') {
           if (part.fieldname !== 'file' || id !== null) {
@@ -69,7 +72,7 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
             lawfulBasis: fields.lawfulBasis,
             source: fields.source,
             ...(fields.duplicates !== undefined && fields.duplicates !== '' ? { duplicates: fields.duplicates } : {}),
-          }));
+          }), scope);
         } else {
           fields[part.fieldname] = String(part.value);
         }

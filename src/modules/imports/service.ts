@@ -16,7 +16,7 @@ import type { Trx } from '../../platform/db/database.js';
 import { validationFailed, type FieldError } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs/index.js';
 import { createCompanies, findCompaniesByName } from '../companies/service.js';
-import { createContacts, defaultCountry, findDuplicate, getContactRows, updateContact, type ContactInput } from '../contacts/index.js';
+import { canSee, createContacts, defaultCountry, findDuplicate, getContactRows, updateContact, type ContactInput, type OwnerScope } from '../contacts/index.js';
 import { recordOf } from '../contacts/prepare.js';
 import { ContactInputSchema, type ParsedContactInput } from '../contacts/schemas.js';
 import { CsvFormatError, CsvReader, type CsvRecord } from './csv-reader.js';
@@ -37,6 +37,9 @@ export interface ImportActor {
   id: string | null;
 }
 
+/** The options as stored: with the importer's record visibility (a sales member limited to their own contacts). */
+type StoredOptions = ImportOptions & { ownerOnly?: string | null };
+
 const OPTIONS_TARGET = (workspaceId: string, id: string) => ({ workspaceId, subjectId: null, table: 'imports', rowId: id, column: 'options', recordVersion: 1 });
 
 /**
@@ -45,7 +48,7 @@ const OPTIONS_TARGET = (workspaceId: string, id: string) => ({ workspaceId, subj
  * removes what was stored and throws the 422.
  */
 export async function createImport(
-  ctx: Ctx, workspaceId: string, actor: ImportActor, file: Readable | AsyncIterable<Buffer>, options: () => unknown,
+  ctx: Ctx, workspaceId: string, actor: ImportActor, file: Readable | AsyncIterable<Buffer>, options: () => unknown, scope: OwnerScope = undefined,
 ): Promise<string> {
   const id = randomUUID();
   await ctx.db.withWorkspace(workspaceId, (trx) => insertImport(trx, { workspaceId, id, actorType: actor.type, actorId: actor.id, now: ctx.now() }));
@@ -56,7 +59,8 @@ export async function createImport(
       throw validationFailed(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
     }
     await ctx.db.withWorkspace(workspaceId, async (trx) => {
-      const sealed = await ctx.vault.sealJson(trx, OPTIONS_TARGET(workspaceId, id), parsed.data);
+      const stored: StoredOptions = { ...parsed.data, ...(scope !== undefined ? { ownerOnly: scope } : {}) };
+      const sealed = await ctx.vault.sealJson(trx, OPTIONS_TARGET(workspaceId, id), stored);
       await queueImport(trx, workspaceId, id, sealed, parsed.data.duplicates);
       await enqueue(trx, { kind: IMPORT_JOB, payload: { importId: id }, workspaceId });
     });
@@ -198,7 +202,7 @@ async function companyIdFor(ctx: Ctx, trx: Trx, ws: string, actor: ImportActor, 
 }
 
 async function landRow(
-  ctx: Ctx, trx: Trx, ws: string, imp: ImportRow, options: ImportOptions, row: RowInput, checked: Extract<Checked, { ok: true }>,
+  ctx: Ctx, trx: Trx, ws: string, imp: ImportRow, options: StoredOptions, row: RowInput, checked: Extract<Checked, { ok: true }>,
   companies: Map<string, string>, out: BatchResult,
 ): Promise<void> {
   const actor: ImportActor = { type: imp.actor_type as ImportActor['type'], id: imp.actor_id };
@@ -212,6 +216,11 @@ async function landRow(
   const companyId = company !== undefined ? await companyIdFor(ctx, trx, ws, actor, company, companies) : undefined;
   if (existing) {
     const [current] = await getContactRows(ctx, trx, ws, [existing]);
+    // A member limited to their own contacts never changes another's: the row is skipped, as POST /contacts refuses it.
+    if (!canSee(options.ownerOnly, current!.row.owner_id)) {
+      out.skipped += 1;
+      return;
+    }
     const v = row.values;
     const union = <T>(a: readonly T[], b: readonly T[], key: (x: T) => string): T[] => {
       const seen = new Set(a.map(key));
@@ -239,7 +248,7 @@ async function landRow(
 
 async function runBatch(
   ctx: Ctx, ws: string, importId: string, expectedLine: number, records: readonly CsvRecord[], header: readonly string[],
-  fields: ReadonlyArray<ImportField | null>, options: ImportOptions, nextLine: number,
+  fields: ReadonlyArray<ImportField | null>, options: StoredOptions, nextLine: number,
 ): Promise<'committed' | 'superseded'> {
   return ctx.db.withWorkspace(ws, async (trx) => {
     const imp = await importRow(trx, ws, importId, true);
@@ -319,7 +328,7 @@ export async function runImport(ctx: Ctx, ws: string, importId: string, opts: Ru
     const imp = await importRow(trx, ws, importId, true);
     if (!imp || imp.status === 'done' || imp.status === 'failed' || imp.status === 'uploading' || !imp.options) return null;
     if (imp.status === 'queued') await setStatus(trx, ws, importId, 'running', null);
-    const options = await ctx.vault.openJson<ImportOptions>(trx, OPTIONS_TARGET(ws, importId), imp.options);
+    const options = await ctx.vault.openJson<StoredOptions>(trx, OPTIONS_TARGET(ws, importId), imp.options);
     return { resumeLine: Number(imp.resume_line), options };
   });
   if (!start) {
