@@ -113,7 +113,7 @@ export interface E2eServer {
  * are off unless asked for, so a test runs mail jobs itself (`invitationLink`).
  */
 export async function startE2eServer(
-  options: { setupLink?: boolean; jobs?: boolean; now?: () => Date } = {},
+  options: { setupLink?: boolean; jobs?: boolean; now?: () => Date; smtpUrl?: string } = {},
 ): Promise<E2eServer> {
   await ensureWebBuild();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'confidant-e2e-'));
@@ -127,6 +127,8 @@ export async function startE2eServer(
     ...loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: path.join(tmp, 'data'), JOBS_ENABLED: options.jobs ? 'true' : 'false' }),
     database,
     keys: { dir: path.join(tmp, 'keys'), inline: undefined, dirIsDefault: false },
+    // A real SMTP peer of the test's own; without it mail goes to the .eml fallback.
+    ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
   };
   const logs = new LogCapture();
   const printed: string[] = [];

@@ -28,3 +28,6 @@ export const PERMISSION_LABELS: Readonly<Record<string, string>> = {
   'members:manage': 'Manage members',
   'tokens:manage': 'Manage API tokens',
 };
+
+/** Whether the signed-in member may export contacts (the Export action is shown only then; the server checks again). */
+export const canExport = (me: { permissions: readonly string[] }): boolean => me.permissions.includes('contacts:export');

@@ -12,6 +12,12 @@ export function describeNotification(n: AppNotification): string {
     const budget = typeof p.budget === 'number' ? ` (budget ${p.budget.toLocaleString('en')} an hour)` : '';
     return `Read budget exceeded: ${who} tried to read ${people}${budget}${p.refused ? '; the read was refused' : ''}.`;
   }
+  if (n.kind === 'contacts_exported') {
+    const who = `${typeof p.actorType === 'string' ? p.actorType : 'Someone'}${typeof p.actorId === 'string' ? ` ${p.actorId.slice(0, 8)}` : ''}`;
+    const records = typeof p.records === 'number' ? `${p.records.toLocaleString('en')} ${p.records === 1 ? 'contact' : 'contacts'}` : 'contacts';
+    const format = typeof p.format === 'string' ? ` as ${p.format.toUpperCase()}` : '';
+    return `Contacts exported: ${who} exported ${records}${format}.`;
+  }
   return n.kind.replace(/[_.]/g, ' ');
 }
 

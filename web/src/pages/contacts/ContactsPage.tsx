@@ -8,6 +8,8 @@ import type { Me } from '../../identity-queries.js';
 import { useMemberDirectory } from '../../member-names.js';
 import { Link, navigate } from '../../router.js';
 import { ContactForm } from './ContactForm.js';
+import { ExportContacts } from './ExportContacts.js';
+import { canExport } from '../../permissions.js';
 
 const SORTS = [
   { value: '', label: 'Default (newest first; searches in index order)' },
@@ -56,6 +58,8 @@ export function ContactsPage({ me }: { me: Me }) {
   const companies = useCompanyNames(items.map((c) => c.companyId));
   const members = useMemberDirectory(me);
   const canWrite = me.permissions.includes('contacts:write');
+  const [exporting, setExporting] = useState(false);
+  const segmentName = segments.data?.items.find((g) => g.id === segmentId)?.name ?? null;
 
   // A personal-field sort over too many people: say why and fall back to a date sort.
   const err = list.error;
@@ -70,9 +74,17 @@ export function ContactsPage({ me }: { me: Me }) {
     <Stack>
       <Group justify="space-between">
         <Title order={1}>Contacts</Title>
-        {canWrite && !creating && <Button onClick={() => setCreating(true)}>New contact</Button>}
+        <Group>
+          {canExport(me) && !exporting && (
+            <Button variant="default" onClick={() => setExporting(true)}>
+              Export
+            </Button>
+          )}
+          {canWrite && !creating && <Button onClick={() => setCreating(true)}>New contact</Button>}
+        </Group>
       </Group>
       {creating && <NewContact onDone={() => setCreating(false)} />}
+      {exporting && <ExportContacts key={segmentId} segmentId={segmentId} segmentName={segmentName} onClose={() => setExporting(false)} />}
       <Paper withBorder p="md" role="search" aria-label="Search contacts">
         <Group align="flex-end" grow>
           <TextInput
