@@ -223,6 +223,22 @@ describe('contact imports', () => {
     expect(await status(ws.owner, id)).toMatchObject({ status: 'done', created: 120 });
   });
 
+  it('a job that fails on its last attempt fails the import and deletes the upload', async () => {
+    const id = await upload(ws.owner, 'firstName,email\nDoomed,doomed@example.org\n');
+    // Options that no longer open: every attempt throws.
+    await asOwner(h.t, "update imports set options = '\\x00'::bytea where id = $1", [id]);
+    let at = h.ctx.now().getTime();
+    let failed = 0;
+    for (let round = 0; round < 12; round += 1) {
+      const report = await h.ctx.jobs.runOnce(new Date(at));
+      failed += report.failed;
+      at += 2 * 3600_000; // past any backoff
+    }
+    expect(failed).toBe(1);
+    expect(await status(ws.owner, id)).toMatchObject({ status: 'failed', error: 'internal_error', created: 0 });
+    expect(await sealedChunks(id)).toEqual([]);
+  });
+
   it('a file of unterminated quotes fails the import and deletes the upload', async () => {
     const id = await upload(ws.owner, 'firstName,email\n"Open,open@example.org\n');
     await runJobs();

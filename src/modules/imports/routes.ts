@@ -13,7 +13,7 @@ import { PermanentJobError, type JobRunner } from '../../platform/jobs/index.js'
 import { ownerScope } from '../contacts/index.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { ImportIdParamsSchema, ImportStatusSchema } from './schemas.js';
-import { createImport, errorFile, IMPORT_JOB, importStatus, runImport } from './service.js';
+import { createImport, errorFile, finish, IMPORT_JOB, importStatus, runImport } from './service.js';
 
 const tags = ['imports'];
 /** The largest upload accepted (a million contacts fit well below). */
@@ -40,7 +40,13 @@ export function registerImportJob(ctx: Pick<AppContext, 'db' | 'vault' | 'now' |
     if (job.workspaceId === null || typeof importId !== 'string' || !UUID_RE.test(importId)) {
       throw new PermanentJobError('import job without a workspace or import id');
     }
-    await runImport(ctx, job.workspaceId, importId);
+    try {
+      await runImport(ctx, job.workspaceId, importId);
+    } catch (err) {
+      // The last attempt: the import fails for good and its upload goes (the error stays in last_error, ids only).
+      if (job.retryAt === null) await finish(ctx, job.workspaceId, importId, 'failed', 'internal_error');
+      throw err;
+    }
   });
 }
 

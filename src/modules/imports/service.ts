@@ -302,7 +302,7 @@ class ImportFailed extends Error {
   }
 }
 
-async function finish(ctx: Ctx, ws: string, importId: string, status: 'done' | 'failed', code: string | null): Promise<void> {
+export async function finish(ctx: Ctx, ws: string, importId: string, status: 'done' | 'failed', code: string | null): Promise<void> {
   await ctx.db.withWorkspace(ws, async (trx) => {
     const imp = await importRow(trx, ws, importId, true);
     if (!imp || imp.status === 'done' || imp.status === 'failed') return;
