@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   'contacts-load': () => import('./contacts-load.js'),
   search: () => import('./search.js'),
   read: () => import('./read.js'),
+  import: () => import('./import.js'),
   'profile-http': () => import('./profile-http.js'),
 };
 
