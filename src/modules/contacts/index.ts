@@ -3,7 +3,7 @@
  * root, and the service other modules (import, export, merge) call.
  */
 export { registerContactRoutes } from './routes.js';
-export { createContacts, getContacts, getVisibleContacts, visibleContactIds, getContactRows, findByEmail, findByPhone, findDuplicate, toView, type CreateOptions } from './service.js';
+export { createContacts, getContacts, getVisibleContacts, visibleContactIds, getContactRows, findByEmail, findByPhone, findDuplicate, findDuplicates, toView, type CreateOptions } from './service.js';
 export { updateContact, deleteContact, type UpdateResult } from './mutate.js';
 export { listContacts, TOTAL_CAP, MEMORY_SORT_CAP, type ListPage, type ListRequest, type ListScope } from './search.js';
 export { setSegmentScopeResolver, type SegmentScopeResolver } from './segment-scope.js';

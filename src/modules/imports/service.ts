@@ -16,7 +16,7 @@ import type { Trx } from '../../platform/db/database.js';
 import { validationFailed, type FieldError } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs/index.js';
 import { createCompanies, findCompaniesByName } from '../companies/service.js';
-import { canSee, createContacts, defaultCountry, findDuplicate, getContactRows, updateContact, type ContactInput, type OwnerScope } from '../contacts/index.js';
+import { canSee, createContacts, defaultCountry, findDuplicate, findDuplicates, getContactRows, updateContact, type ContactInput, type OwnerScope } from '../contacts/index.js';
 import { recordOf } from '../contacts/prepare.js';
 import { ContactInputSchema, type ParsedContactInput } from '../contacts/schemas.js';
 import { CsvFormatError, CsvReader, type CsvRecord } from './csv-reader.js';
@@ -201,13 +201,18 @@ async function companyIdFor(ctx: Ctx, trx: Trx, ws: string, actor: ImportActor, 
   return id;
 }
 
+/**
+ * Lands one row whose duplicate is known: skipped, the existing contact
+ * updated, or — when `existing` is null — created on its own. (Batches create
+ * their new contacts together; this path serves updates and the rare row
+ * that shares an address with a row before it in the same batch.)
+ */
 async function landRow(
   ctx: Ctx, trx: Trx, ws: string, imp: ImportRow, options: StoredOptions, row: RowInput, checked: Extract<Checked, { ok: true }>,
-  companies: Map<string, string>, out: BatchResult,
+  companies: Map<string, string>, out: BatchResult, existing: string | null,
 ): Promise<void> {
   const actor: ImportActor = { type: imp.actor_type as ImportActor['type'], id: imp.actor_id };
   const createdBy = actor.type === 'user' ? actor.id : null;
-  const existing = imp.duplicates === 'create' ? null : await findDuplicate(ctx, trx, ws, checked.normalized.emails, checked.normalized.phones);
   const company = row.values.company;
   if (existing && imp.duplicates === 'skip') {
     out.skipped += 1;
@@ -246,6 +251,60 @@ async function landRow(
   out.createdIds.push(created!.id);
 }
 
+/** The keys a row's duplicate is matched on. */
+const dupKeys = (c: Extract<Checked, { ok: true }>): string[] => [
+  ...c.normalized.emails.map((e) => `e:${e.address}`),
+  ...c.normalized.phones.map((p) => `p:${p.number}`),
+];
+
+/**
+ * Lands a batch's valid rows in order with a handful of queries, not a few
+ * per row: duplicates are looked up for the whole batch at once
+ * (`findDuplicates`), and the new contacts are created together. A row that
+ * shares an email or phone with a row before it in the batch (created or
+ * updated) first lands what is pending, then takes the row-by-row path, so
+ * it sees that row exactly as a sequential import would.
+ */
+async function landValid(
+  ctx: Ctx, trx: Trx, ws: string, imp: ImportRow, options: StoredOptions,
+  valid: ReadonlyArray<{ row: RowInput; checked: Extract<Checked, { ok: true }> }>, companies: Map<string, string>, out: BatchResult,
+): Promise<void> {
+  const actor: ImportActor = { type: imp.actor_type as ImportActor['type'], id: imp.actor_id };
+  const createdBy = actor.type === 'user' ? actor.id : null;
+  const matching = imp.duplicates !== 'create';
+  const known = matching ? await findDuplicates(ctx, trx, ws, valid.map((v) => v.checked.normalized)) : valid.map(() => null);
+  let pending: Array<{ row: RowInput; checked: Extract<Checked, { ok: true }> }> = [];
+  const seen = new Set<string>();
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const inputs: ParsedContactInput[] = [];
+    for (const p of pending) {
+      const company = p.row.values.company;
+      const companyId = company !== undefined ? await companyIdFor(ctx, trx, ws, actor, company, companies) : undefined;
+      inputs.push({ ...p.checked.input, ...(companyId !== undefined ? { companyId } : {}) });
+    }
+    for (const c of await createContacts(ctx, trx, ws, inputs, { createdBy })) {
+      out.created += 1;
+      out.createdIds.push(c.id);
+    }
+    pending = [];
+  };
+  for (const [i, v] of valid.entries()) {
+    const keys = matching ? dupKeys(v.checked) : [];
+    if (keys.some((k) => seen.has(k))) {
+      await flush();
+      const existing = await findDuplicate(ctx, trx, ws, v.checked.normalized.emails, v.checked.normalized.phones);
+      await landRow(ctx, trx, ws, imp, options, v.row, v.checked, companies, out, existing);
+    } else if (known[i]) {
+      await landRow(ctx, trx, ws, imp, options, v.row, v.checked, companies, out, known[i]);
+    } else {
+      pending.push(v);
+    }
+    for (const k of keys) seen.add(k);
+  }
+  await flush();
+}
+
 async function runBatch(
   ctx: Ctx, ws: string, importId: string, expectedLine: number, records: readonly CsvRecord[], header: readonly string[],
   fields: ReadonlyArray<ImportField | null>, options: StoredOptions, nextLine: number,
@@ -258,6 +317,7 @@ async function runBatch(
     const out: BatchResult = { resumeLine: nextLine, processed: 0, created: 0, updated: 0, skipped: 0, rejected: 0, createdIds: [], updatedIds: [] };
     const rejections: Rejection[] = [];
     const companies = new Map<string, string>();
+    const valid: Array<{ row: RowInput; checked: Extract<Checked, { ok: true }> }> = [];
     for (const rec of records) {
       out.processed += 1;
       const row = rowInput(rec, header, fields);
@@ -270,8 +330,9 @@ async function runBatch(
         rejections.push({ line: rec.line, column: row.columnOf('company'), reason: 'too_long' });
         continue;
       }
-      await landRow(ctx, trx, ws, imp, options, row, checked, companies, out);
+      valid.push({ row, checked });
     }
+    await landValid(ctx, trx, ws, imp, options, valid, companies, out);
     out.rejected = rejections.length;
     if (rejections.length > 0) {
       await sealChunk(trx, ctx.vault, ws, importId, ERRORS, records[0]!.line, rejections.map((r) => csvRow([r.line, r.column, r.reason])).join(''));
