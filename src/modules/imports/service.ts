@@ -307,16 +307,17 @@ async function landValid(
 
 async function runBatch(
   ctx: Ctx, ws: string, importId: string, expectedLine: number, records: readonly CsvRecord[], header: readonly string[],
-  fields: ReadonlyArray<ImportField | null>, options: StoredOptions, nextLine: number,
+  fields: ReadonlyArray<ImportField | null>, options: StoredOptions, nextLine: number, knownCompanies: Map<string, string>,
 ): Promise<'committed' | 'superseded'> {
-  return ctx.db.withWorkspace(ws, async (trx) => {
+  // Company ids resolved by earlier batches of this run are committed; this batch's join them once it commits.
+  const companies = new Map(knownCompanies);
+  const outcome = await ctx.db.withWorkspace(ws, async (trx): Promise<'committed' | 'superseded'> => {
     const imp = await importRow(trx, ws, importId, true);
     // Another run (a job taken over after a lease ran out, the CLI beside a worker) got here first.
     if (!imp || imp.status !== 'running' || Number(imp.resume_line) !== expectedLine) return 'superseded';
     const country = await defaultCountry(trx, ws);
     const out: BatchResult = { resumeLine: nextLine, processed: 0, created: 0, updated: 0, skipped: 0, rejected: 0, createdIds: [], updatedIds: [] };
     const rejections: Rejection[] = [];
-    const companies = new Map<string, string>();
     const valid: Array<{ row: RowInput; checked: Extract<Checked, { ok: true }> }> = [];
     for (const rec of records) {
       out.processed += 1;
@@ -346,6 +347,8 @@ async function runBatch(
     await advance(trx, ws, importId, out);
     return 'committed';
   });
+  if (outcome === 'committed') for (const [k, v] of companies) knownCompanies.set(k, v);
+  return outcome;
 }
 
 export interface RunOptions {
@@ -401,11 +404,13 @@ export async function runImport(ctx: Ctx, ws: string, importId: string, opts: Ru
   let header: string[] | null = null;
   let fields: Array<ImportField | null> = [];
   let batch: CsvRecord[] = [];
+  /** Company name (folded) → id, for this run: a file names the same companies again and again. */
+  const companies = new Map<string, string>();
 
   const flush = async (nextLine: number): Promise<boolean> => {
     if (batch.length === 0) return true;
     const first = batch[0]!.line;
-    const outcome = await runBatch(ctx, ws, importId, expected, batch, header!, fields, options, nextLine);
+    const outcome = await runBatch(ctx, ws, importId, expected, batch, header!, fields, options, nextLine, companies);
     batch = [];
     if (outcome === 'superseded') return false;
     expected = nextLine;
