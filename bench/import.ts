@@ -122,7 +122,8 @@ export async function run(): Promise<void> {
 
     const t0 = performance.now();
     const imported = await withPeakRss(() =>
-      contactsImportCommand({ db, vault: ctx.vault }, file, { workspace: 'bench', lawfulBasis: 'legitimate_interests', source: 'bench import' }),
+      contactsImportCommand({ db, vault: ctx.vault }, file, { workspace: 'bench', lawfulBasis: 'legitimate_interests', source: 'bench import' },
+        process.env.BENCH_IMPORT_BATCH ? { batchSize: Number(process.env.BENCH_IMPORT_BATCH) } : {}),
     );
     const importMs = performance.now() - t0;
     const status = imported.value;
