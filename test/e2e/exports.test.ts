@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCall, expectAccessible, launchChromium, signedInOwner, startE2eServer, watchErrors, type E2eServer } from '../helpers/browser.js';
+import { apiCall, expectAccessible, launchChromium, settled, signedInOwner, startE2eServer, watchErrors, type E2eServer } from '../helpers/browser.js';
 
 /** A real SMTP peer: the alert must reach the owner's inbox, not a file. */
 const received: Array<{ rcpt: string[]; raw: string }> = [];
@@ -77,6 +77,8 @@ describe('exporting contacts in the browser', () => {
     const bell = page.getByRole('button', { name: 'Notifications, 1 unread' });
     await bell.click();
     await page.getByRole('dialog', { name: 'Notifications' }).getByText(/Contacts exported: user [0-9a-f]{8} exported 2 contacts as CSV\./).waitFor();
+    // Axe measures contrast on what is painted: wait for the popover's fade-in to end.
+    await settled(page, 'Notifications');
     await expectAccessible(page, { dialog: true });
     expect(errors).toEqual([]);
   });
