@@ -10,6 +10,7 @@ import { CompaniesPage } from './pages/companies/CompaniesPage.js';
 import { CompanyPage } from './pages/companies/CompanyPage.js';
 import { ContactPage } from './pages/contacts/ContactPage.js';
 import { ContactsPage } from './pages/contacts/ContactsPage.js';
+import { ImportPage } from './pages/imports/ImportPage.js';
 import { DealsPage } from './pages/deals/DealsPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { LandingPage } from './pages/LandingPage.js';
@@ -43,6 +44,7 @@ const routes: Record<string, Route> = {
   '/workspace': { title: 'Workspace settings · Confidant', kind: 'app', permission: 'workspace:manage', render: (me) => <WorkspaceSettingsPage me={me} /> },
   '/audit': { title: 'Audit trail · Confidant', kind: 'app', permission: 'audit:read', render: () => <AuditPage /> },
   '/contacts': { title: 'Contacts · Confidant', kind: 'app', permission: 'contacts:read', render: (me) => <ContactsPage me={me} /> },
+  '/contacts/import': { title: 'Import contacts · Confidant', kind: 'app', permission: 'contacts:write', render: () => <ImportPage /> },
   '/deals': { title: 'Deals · Confidant', kind: 'app', permission: 'contacts:read', render: (me) => <DealsPage me={me} /> },
   '/companies': { title: 'Companies · Confidant', kind: 'app', permission: 'contacts:read', render: (me) => <CompaniesPage me={me} /> },
 };

@@ -80,6 +80,7 @@ export function ContactsPage({ me }: { me: Me }) {
               Export
             </Button>
           )}
+          {canWrite && <Button component="a" href="/contacts/import" variant="default" onClick={(e) => { e.preventDefault(); navigate('/contacts/import'); }}>Import</Button>}
           {canWrite && !creating && <Button onClick={() => setCreating(true)}>New contact</Button>}
         </Group>
       </Group>
