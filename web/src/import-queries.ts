@@ -2,8 +2,9 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { ApiError, type Problem } from './api.js';
 
-export const IMPORT_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'jobTitle', 'company', 'city', 'country', 'lawfulBasis', 'source'] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
+import type { ImportField } from './pages/imports/fields.js';
+
+export { IMPORT_FIELDS, type ImportField } from './pages/imports/fields.js';
 export type DuplicatePolicy = 'skip' | 'update' | 'create';
 
 export interface ImportStatus {

@@ -5,8 +5,7 @@
  * (comma, semicolon or tab, whichever occurs most, comma on a tie), quoted
  * fields with "" for a quote, blank lines skipped.
  */
-import type { ImportField } from '../../import-queries.js';
-import { IMPORT_FIELDS } from '../../import-queries.js';
+import { IMPORT_FIELDS, type ImportField } from './fields.js';
 
 export interface CsvPreview {
   delimiter: ',' | ';' | '\t';
