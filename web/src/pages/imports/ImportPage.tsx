@@ -114,7 +114,9 @@ export function ImportPage() {
 
   const serverErrors = start.error?.fieldErrors() ?? {};
   const fe = { ...serverErrors, ...localErrors };
-  const generalError = start.error && Object.keys(serverErrors).length === 0 ? start.error : null;
+  // Problems this step has no field for (the mapping, the file) are shown in the alert, not lost.
+  const onThisStep = new Set(['lawfulBasis', 'source', 'duplicates']);
+  const generalError = start.error && Object.keys(serverErrors).every((k) => !onThisStep.has(k)) ? start.error : null;
 
   return (
     <Stack>
@@ -220,6 +222,11 @@ export function ImportPage() {
             {generalError && (
               <Alert color="red" title={generalError.problem.title} role="alert">
                 {generalError.message}
+                {Object.entries(serverErrors).map(([k, m]) => (
+                  <Text key={k} size="sm">
+                    {k}: {m}
+                  </Text>
+                ))}
               </Alert>
             )}
             <Group>
