@@ -33,6 +33,7 @@ const EnvSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(720).default(12),
   ARGON2_MAX_CONCURRENT: z.coerce.number().int().min(1).max(64).default(2),
+  IMPORT_ERRORS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   NODE_ENV: z.string().optional(),
 });
 
@@ -60,6 +61,8 @@ export interface Config {
   sessions: { idleMinutes: number; absoluteHours: number };
   /** Password hashes computed at once; beyond it sign-ins get 503 + Retry-After. */
   argon2MaxConcurrent: number;
+  /** Days an ended import's error file is kept (docs/imports.md "Housekeeping"). */
+  importErrorsRetentionDays: number;
 }
 
 /** The app role's login URL: the owner URL with the user swapped, unless given. */
@@ -118,5 +121,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobsEnabled: env.JOBS_ENABLED === undefined ? true : e.JOBS_ENABLED,
     sessions: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
     argon2MaxConcurrent: e.ARGON2_MAX_CONCURRENT,
+    importErrorsRetentionDays: e.IMPORT_ERRORS_RETENTION_DAYS,
   };
 }

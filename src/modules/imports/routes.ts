@@ -14,6 +14,7 @@ import { ownerScope } from '../contacts/index.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { ImportIdParamsSchema, ImportStatusSchema } from './schemas.js';
 import { createImport, errorFile, finish, IMPORT_JOB, importStatus, runImport } from './service.js';
+import { errorFileExpired, errorFileGone } from './purge.js';
 
 const tags = ['imports'];
 /** The largest upload accepted (a million contacts fit well below). */
@@ -99,11 +100,12 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
 
     typed.get('/api/v1/imports/:id/errors', {
       config: { permission: 'contacts:write' },
-      schema: { tags, summary: 'The error file: CSV of line, column, reason (never a value)', params: ImportIdParamsSchema },
+      schema: { tags, summary: 'The error file: CSV of line, column, reason (never a value); 410 once it expired', params: ImportIdParamsSchema },
     }, async (req, reply) => {
       const auth = requireAuth(req);
       const status = await importStatus(ctx, auth.workspaceId, req.params.id);
       if (!status) throw notFound('No such import.');
+      if (await errorFileGone(ctx, auth.workspaceId, req.params.id)) throw errorFileExpired(ctx.config.importErrorsRetentionDays);
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="import-${req.params.id}-errors.csv"`)
