@@ -106,9 +106,11 @@ async function loadDdl(owner: pg.Client): Promise<Ddl> {
     select i.indrelid::regclass::text as tbl, c.relname as name, pg_get_indexdef(i.indexrelid) as def
     from pg_index i join pg_class c on c.oid = i.indexrelid
     where i.indrelid = any($1::regclass[]) and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)`, [TABLES]);
+  // The GIN index of the blind terms is the search's: built in the "searchable" phase.
+  const isSearch = (def: string) => / USING gin /i.test(def);
   const rebuild = (tbl: string) => [
     ...pks.rows.filter((k) => k.tbl === tbl).map((k) => `alter table ${k.tbl} add constraint ${k.name} ${k.def}`),
-    ...idx.rows.filter((k) => k.tbl === tbl).map((k) => k.def),
+    ...idx.rows.filter((k) => k.tbl === tbl && !isSearch(k.def)).map((k) => k.def),
   ];
   return {
     drop: [
@@ -117,7 +119,11 @@ async function loadDdl(owner: pg.Client): Promise<Ddl> {
       ...idx.rows.map((k) => `drop index ${k.name}`),
     ],
     loaded: [...rebuild('contacts'), ...rebuild('subject_keys')],
-    searchable: [...rebuild('contact_lookup'), ...fks.rows.map((k) => `alter table ${k.tbl} add constraint ${k.name} ${k.def}`)],
+    searchable: [
+      ...rebuild('contact_lookup'),
+      ...idx.rows.filter((k) => isSearch(k.def)).map((k) => k.def),
+      ...fks.rows.map((k) => `alter table ${k.tbl} add constraint ${k.name} ${k.def}`),
+    ],
   };
 }
 
@@ -256,6 +262,7 @@ export async function loadedWorkspace(opts: { report?: boolean; forceLoad?: bool
 
   const cryptoMs = Math.max(...done.map((d) => d.cryptoMs));
   const lookupRows = done.reduce((s, d) => s + d.lookupRows, 0);
+  const terms = done.reduce((s, d) => s + d.terms, 0);
   const sample = done.flatMap((d) => d.ids);
   const rawMs = await rawCopy(owner, n);
   await owner.query('create table if not exists bench_loaded (v jsonb)');
@@ -266,11 +273,11 @@ export async function loadedWorkspace(opts: { report?: boolean; forceLoad?: bool
   if (opts.report !== false) {
     const rate = (ms: number) => Math.round(n / (ms / 1000)).toLocaleString('en');
     const raw = n / (rawMs / 1000);
-    print(`contacts: ${n.toLocaleString('en')} (${nCompanies} companies), ${lookupRows.toLocaleString('en')} lookup rows (${(lookupRows / n).toFixed(1)} per contact), ${THREADS} threads, database ${size.rows[0]?.s}`);
-    print(`sealed:     ${rate(cryptoMs)} contacts/s (generate + recordOf + seal + wrap + lookup HMACs; slowest thread's busy time ${(cryptoMs / 1000).toFixed(1)} s)`);
+    print(`contacts: ${n.toLocaleString('en')} (${nCompanies} companies), ${lookupRows.toLocaleString('en')} lookup rows and ${terms.toLocaleString('en')} terms (${(lookupRows / n).toFixed(1)} and ${(terms / n).toFixed(1)} per contact), ${THREADS} threads, database ${size.rows[0]?.s}`);
+    print(`sealed:     ${rate(cryptoMs)} contacts/s (generate + recordOf + seal + wrap + blind values; slowest thread's busy time ${(cryptoMs / 1000).toFixed(1)} s)`);
     print(`copied:     all three tables streamed in ${((tCopied - t0) / 1000).toFixed(1)} s`);
     print(`loaded:     ${rate(tLoaded - t0)} contacts/s (contacts + subject_keys with keys and indexes, ${((tLoaded - t0) / 1000).toFixed(1)} s)`);
-    print(`searchable: ${rate(tSearchable - t0)} contacts/s (+ contact_lookup keyed and indexed, foreign keys validated, vacuumed and analyzed: ${((tSearchable - t0) / 1000).toFixed(1)} s)`);
+    print(`searchable: ${rate(tSearchable - t0)} contacts/s (+ contact_lookup keyed and indexed, the terms' GIN index built, foreign keys validated, vacuumed and analyzed: ${((tSearchable - t0) / 1000).toFixed(1)} s)`);
     print(`baseline raw COPY of ${n.toLocaleString('en')} plain 9-column rows: ${Math.round(raw).toLocaleString('en')} rows/s (${(rawMs / 1000).toFixed(1)} s)`);
     print(`ratio searchable / raw COPY: ${(n / (tSearchable - t0) * 1000 / raw).toFixed(2)}; loaded / raw COPY: ${(n / (tLoaded - t0) * 1000 / raw).toFixed(2)}`);
   }

@@ -1,7 +1,7 @@
 /**
  * One loader thread (bench/contacts-load.ts): generates its share of the
  * contacts, builds each record with the module's own `recordOf`, seals it with
- * `sealContact`, computes its lookup rows with `lookupRowsOf`, wraps its
+ * `sealContact`, computes its blind values with `indexesOf`, wraps its
  * subject key, and streams all three tables into PostgreSQL with COPY on its
  * own connections. Crypto and COPY overlap: the database parses one chunk
  * while this thread seals the next.
@@ -12,10 +12,10 @@ import type { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { INDEXES, lookupRowsOf, type Indexers } from '../src/modules/contacts/lookup.js';
+import { INDEX_NAMES, indexersFromKeys, indexesOf, type Indexers } from '../src/modules/contacts/lookup.js';
 import { recordOf } from '../src/modules/contacts/prepare.js';
 import { sealContact } from '../src/modules/contacts/record.js';
-import { deriveKey, encodeAad, gcmSeal, hmac, truncateBits } from '../src/platform/crypto/envelope.js';
+import { deriveKey, encodeAad, gcmSeal } from '../src/platform/crypto/envelope.js';
 import { generateContact } from './contacts-gen.js';
 
 export interface WorkerJob {
@@ -37,6 +37,8 @@ export interface WorkerJob {
 export interface WorkerDone {
   sealed: number;
   lookupRows: number;
+  /** Blind terms written (contacts.terms). */
+  terms: number;
   /** Milliseconds spent generating, sealing and indexing (not waiting for COPY). */
   cryptoMs: number;
   /** Sample of (index, id) pairs for the correctness check. */
@@ -47,18 +49,15 @@ const CHUNK = 1000;
 
 /**
  * The vault's key schedule for bulk use without a transaction. Mirrors
- * Vault.blindIndexer (HKDF `index/<name>` of the workspace key) and
+ * Vault.bulkKeys (HKDF `index/<name>` of the workspace key) and
  * wrapSubjectKey (`wrap/subject`, AAD subject-key|ws|id): the loader's final
  * check opens sampled records through a fresh Vault and finds them through
  * the real service, so a drift here fails the load instead of passing quietly.
  */
-function indexersOf(root: Buffer): Indexers {
-  // Every kind the module declares (INDEXES), so a new lookup kind is loaded too.
-  const entries = Object.entries(INDEXES).map(([kind, { name, bits }]) => {
-    const key = deriveKey(root, `index/${name}`);
-    return [kind, (normalized: string) => truncateBits(hmac(key, normalized), bits)] as const;
-  });
-  return Object.fromEntries(entries) as Indexers;
+function indexersOf(workspaceId: string, root: Buffer): Indexers {
+  // Every index the module declares (INDEX_NAMES), so a new one is loaded too.
+  const indexKeys = Object.fromEntries(INDEX_NAMES.map((name) => [name, deriveKey(root, `index/${name}`)]));
+  return indexersFromKeys({ workspaceId, indexKeys });
 }
 
 const hex = (b: Buffer): string => `\\\\x${b.toString('hex')}`;
@@ -79,7 +78,7 @@ async function finish(stream: Writable): Promise<void> {
 
 async function main(job: WorkerJob): Promise<WorkerDone> {
   const root = Buffer.from(job.root);
-  const ix = indexersOf(root);
+  const ix = indexersOf(job.workspaceId, root);
   const wrapKey = deriveKey(root, 'wrap/subject');
   const ws = job.workspaceId;
   const clients = [0, 1, 2].map(() => new pg.Client({ connectionString: job.dbUrl }));
@@ -87,12 +86,13 @@ async function main(job: WorkerJob): Promise<WorkerDone> {
   // Bench database only: a crash loses the bench, not data.
   await Promise.all(clients.map((c) => c.query('set synchronous_commit = off')));
   const [contacts, keys, lookups] = await Promise.all([
-    copyInto(clients[0]!, 'contacts', 'workspace_id, id, record_version, record, special, owner_id, company_id, lawful_basis, created_at, updated_at, created_by'),
+    copyInto(clients[0]!, 'contacts', 'workspace_id, id, record_version, record, special, owner_id, company_id, lawful_basis, created_at, updated_at, created_by, terms'),
     copyInto(clients[1]!, 'subject_keys', 'workspace_id, subject_id, ws_version, wrapped'),
     copyInto(clients[2]!, 'contact_lookup', 'workspace_id, kind, value, contact_id'),
   ]);
   let cryptoMs = 0;
   let lookupRows = 0;
+  let terms = 0;
   const ids: Array<[number, string]> = [];
   for (let start = job.from; start < job.to; start += CHUNK) {
     const t0 = performance.now();
@@ -110,12 +110,14 @@ async function main(job: WorkerJob): Promise<WorkerDone> {
       const sealed = sealContact({ workspaceId: ws, subjectId: id, version: 1, key }, ws, id, 1, record, {});
       const wrapped = gcmSeal(wrapKey, job.wsVersion, encodeAad(['subject-key', ws, id]), key);
       const at = new Date(job.epochMs - i).toISOString();
-      c += `${ws}\t${id}\t1\t${hex(sealed.record)}\t\\N\t${job.ownerId}\t${company?.id ?? '\\N'}\tlegitimate_interests\t${at}\t${at}\t${job.ownerId}\n`;
+      const indexes = indexesOf(ix, record, company?.name ?? null);
+      c += `${ws}\t${id}\t1\t${hex(sealed.record)}\t\\N\t${job.ownerId}\t${company?.id ?? '\\N'}\tlegitimate_interests\t${at}\t${at}\t${job.ownerId}\t{${indexes.terms.join(',')}}\n`;
       k += `${ws}\t${id}\t${job.wsVersion}\t${hex(wrapped)}\n`;
-      for (const row of lookupRowsOf(ix, ws, id, record, company?.name ?? null)) {
+      for (const row of indexes.lookups) {
         l += `${ws}\t${row.kind}\t${hex(row.value)}\t${id}\n`;
         lookupRows++;
       }
+      terms += indexes.terms.length;
       if (i % 997 === 0) ids.push([i, id]);
     }
     cryptoMs += performance.now() - t0;
@@ -123,7 +125,7 @@ async function main(job: WorkerJob): Promise<WorkerDone> {
   }
   await Promise.all([finish(contacts), finish(keys), finish(lookups)]);
   await Promise.all(clients.map((cl) => cl.end()));
-  return { sealed: job.to - job.from, lookupRows, cryptoMs, ids };
+  return { sealed: job.to - job.from, lookupRows, terms, cryptoMs, ids };
 }
 
 main(workerData as WorkerJob).then(

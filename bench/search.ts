@@ -19,9 +19,9 @@ import { buildApp } from '../src/app.js';
 import { registerModules } from '../src/modules/index.js';
 import { candidateCount, candidateRows } from '../src/modules/contacts/candidates.js';
 import { listContacts } from '../src/modules/contacts/index.js';
-import { INDEXES } from '../src/modules/contacts/lookup.js';
+import { TOKEN_INDEX } from '../src/modules/contacts/lookup.js';
 import { foldWords, queryToken } from '../src/modules/contacts/normalize.js';
-import { KIND } from '../src/modules/contacts/queries.js';
+import { termOf, workspaceTag } from '../src/modules/contacts/terms.js';
 import { insertApiToken } from '../src/modules/identity/tokens.js';
 import { companyName, generateContact } from './contacts-gen.js';
 import { checkLoaded, loadedWorkspace, picker, type Loaded } from './contacts-load.js';
@@ -79,8 +79,9 @@ async function profile(l: Loaded, queries: readonly string[]): Promise<{ sqlMs: 
   const shown: number[] = [];
   for (const q of queries) {
     await l.db.withWorkspace(l.workspaceId, async (trx) => {
-      const values = await l.ctx.vault.blindIndexCandidates(trx, l.workspaceId, INDEXES.token.name, queryToken(q), INDEXES.token.bits);
-      const query = { workspaceId: l.workspaceId, filters: [{ kind: KIND.token, values }], order: 'id' as const, desc: false };
+      const prfs = await l.ctx.vault.blockIndexCandidates(trx, l.workspaceId, TOKEN_INDEX.name);
+      const values = prfs.map((p) => termOf(workspaceTag(l.workspaceId), 'token', p.one(queryToken(q), TOKEN_INDEX.bits)));
+      const query = { workspaceId: l.workspaceId, filters: [{ type: 'terms' as const, values }], order: 'id' as const, desc: false };
       const t0 = performance.now();
       const rows = await candidateRows(trx, { ...query, after: null, limit: 51 });
       const last = rows[rows.length - 1];

@@ -9,9 +9,10 @@ import type { TestApp } from '../../../test/helpers/app.js';
 import { asOwner } from '../../../test/helpers/db.js';
 import { api, contactsApp, created, workspace, type Page, type Ws } from './contacts.test-helper.js';
 import { retokenCompanyContacts, retokenStep, RETOKEN_JOB } from './company-retoken.js';
-import { INDEXES } from './lookup.js';
+import { TOKEN_INDEX } from './lookup.js';
 import { queryToken } from './normalize.js';
-import { KIND } from './queries.js';
+import { termsLiteral } from './queries.js';
+import { termOf, workspaceTag } from './terms.js';
 
 let h: TestApp;
 let c: ReturnType<typeof api>;
@@ -45,9 +46,10 @@ async function found(ws: Ws, q: string): Promise<string[]> {
 /** How many of these contacts hold the search token a query word looks up (the index itself, not the re-checked answer). */
 async function holdingToken(ws: Ws, word: string, ids: readonly string[]): Promise<number> {
   return h.ctx.db.withWorkspace(ws.workspaceId, async (trx) => {
-    const values = await h.ctx.vault.blindIndexCandidates(trx, ws.workspaceId, INDEXES.token.name, queryToken(word), INDEXES.token.bits);
-    const r = await sql<{ n: number }>`select count(distinct contact_id)::int as n from contact_lookup
-      where workspace_id = ${ws.workspaceId} and kind = ${KIND.token} and value = any(${values}) and contact_id = any(${[...ids]}::uuid[])`.execute(trx);
+    const prfs = await h.ctx.vault.blockIndexCandidates(trx, ws.workspaceId, TOKEN_INDEX.name);
+    const terms = prfs.map((p) => termOf(workspaceTag(ws.workspaceId), 'token', p.one(queryToken(word), TOKEN_INDEX.bits)));
+    const r = await sql<{ n: number }>`select count(*)::int as n from contacts
+      where workspace_id = ${ws.workspaceId} and terms && ${termsLiteral(terms)}::bigint[] and id = any(${[...ids]}::uuid[])`.execute(trx);
     return r.rows[0]!.n;
   });
 }
@@ -111,7 +113,7 @@ describe('company rename re-tokens its contacts', () => {
     expect(await found(ws, 'newbrand')).toEqual(staff);
     expect(await holdingToken(ws, 'oldname', staff)).toBe(0);
 
-    const rows = async () => (await asOwner<{ n: number }>(h.t, 'select count(*)::int as n from contact_lookup where contact_id = any($1::uuid[])', [staff]))[0]!.n;
+    const rows = async () => (await asOwner<{ n: string }>(h.t, 'select md5(string_agg(terms::text, \',\' order by id)) as n from contacts where id = any($1::uuid[])', [staff]))[0]!.n;
     const before = await rows();
     expect(await retokenCompanyContacts(h.ctx, ws.workspaceId, co, 3)).toBe(0);
     // The rename's own job, run late (at-least-once delivery), finds nothing left and changes nothing.

@@ -3,7 +3,7 @@
  * names in search"). Contacts are searchable by their company's name words
  * through blind tokens written with the contact; after a rename those are
  * stale. The rename's transaction records a request (contact_company_retoken)
- * and queues a job; the job rewrites the contacts' lookup rows in batches, one
+ * and queues a job; the job rewrites the contacts' blind terms in batches, one
  * transaction each, so the rename answers at once however many people the
  * company has. Every batch recomputes rows from the records and the company's
  * current name, so repeating one is harmless; progress survives a crash (the
@@ -13,7 +13,7 @@ import type { AppContext } from '../../app.js';
 import type { Trx } from '../../platform/db/database.js';
 import { enqueue, PermanentJobError, type JobRunner } from '../../platform/jobs/index.js';
 import { setCompanyRenameHook } from './deps.js';
-import { writeLookups } from './lookup.js';
+import { rewriteIndexes } from './lookup.js';
 import { advanceRetoken, companyContactsAfter, lockRetoken, requestRetoken, retokenProgress } from './queries.js';
 import { openRecords } from './record.js';
 
@@ -43,7 +43,7 @@ export async function retokenStep(ctx: Pick<AppContext, 'vault'>, trx: Trx, work
   const rows = await companyContactsAfter(trx, workspaceId, companyId, progress.afterId, batchSize);
   if (rows.length > 0) {
     const records = await openRecords(trx, ctx.vault, workspaceId, rows);
-    await writeLookups(trx, ctx.vault, workspaceId, rows.map((r) => ({ id: r.id, record: records.get(r.id)!, companyId: r.company_id })), true);
+    await rewriteIndexes(trx, ctx.vault, workspaceId, rows.map((r) => ({ id: r.id, record: records.get(r.id)!, companyId: r.company_id })));
   }
   const last = rows[rows.length - 1];
   // A short batch was the last; if a rename came meanwhile the generation moved and the next step starts over.

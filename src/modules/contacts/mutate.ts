@@ -2,7 +2,7 @@
 import type { AppContext } from '../../app.js';
 import type { Trx } from '../../platform/db/database.js';
 import { conflict, notFound, validationFailed, type FieldError } from '../../platform/errors.js';
-import { writeLookups } from './lookup.js';
+import { computeIndexes, replaceLookups } from './lookup.js';
 import { checkReferences, customFieldsOf, recordOf } from './prepare.js';
 import { defaultCountry, deleteContactRow, deleteLookupRows, updateContactRow, type ContactRow } from './queries.js';
 import { openRecords, openSpecial, sealContact, type ContactRecord, type SpecialValues } from './record.js';
@@ -58,10 +58,11 @@ export async function updateContact(ctx: Ctx, trx: Trx, ws: string, row: Contact
   const version = row.record_version + 1;
   const sealed = sealContact(await ctx.vault.dataKey(trx, ws, row.id), ws, row.id, version, next, custom.special);
   const set = { record: sealed.record, special: sealed.special, record_version: version, owner_id: ownerId, company_id: companyId, lawful_basis: input.lawfulBasis, updated_at: ctx.now() };
-  if (!(await updateContactRow(trx, ws, row.id, row.record_version, set))) {
+  const indexes = await computeIndexes(trx, ctx.vault, ws, [{ id: row.id, record: next, companyId }]);
+  if (!(await updateContactRow(trx, ws, row.id, row.record_version, set, indexes.get(row.id)!.terms))) {
     throw conflict('The contact changed meanwhile; reload it and try again.', 'edit-conflict');
   }
-  await writeLookups(trx, ctx.vault, ws, [{ id: row.id, record: next, companyId }], true);
+  await replaceLookups(trx, ws, indexes);
   const before = inputOf(row, record);
   const changed = Object.keys(stripUndefined(patch)).filter((k) =>
     k === 'customFields' || JSON.stringify(before[k as keyof ParsedContactInput]) !== JSON.stringify(input[k as keyof ParsedContactInput]));

@@ -16,6 +16,10 @@ export interface ContactsTable {
   created_by: string | null;
 }
 
+/**
+ * Exact blind lookups (email 1, phone 2): B-tree rows, read in contact id
+ * order. Tokens, tags and country live in `contacts.terms` (terms.ts).
+ */
 export interface ContactLookupTable {
   workspace_id: string;
   kind: number;
@@ -44,14 +48,48 @@ export type ContactRow = Selectable<ContactsTable>;
 export type LookupRow = Insertable<ContactLookupTable>;
 
 /** contact_lookup.kind */
-export const KIND = { email: 1, phone: 2, token: 3, tag: 4, country: 5 } as const;
+export const KIND = { email: 1, phone: 2 } as const;
 export type LookupKind = keyof typeof KIND;
 
-const INSERT_CHUNK = 1000;
+/**
+ * The columns of a contact row, without `terms` (GIN-only: never read back,
+ * ≈ 200 bytes a row that no caller needs).
+ */
+export const CONTACT_COLUMNS = [
+  'workspace_id', 'id', 'record_version', 'record', 'special', 'owner_id', 'company_id', 'lawful_basis', 'created_at', 'updated_at', 'created_by',
+] as const;
+/** CONTACT_COLUMNS for raw SQL over alias `c`. */
+export const CONTACT_COLUMNS_SQL = sql.raw(CONTACT_COLUMNS.map((c) => `c.${c}`).join(', '));
 
-export async function insertContactRows(trx: Trx, rows: ReadonlyArray<Insertable<ContactsTable>>): Promise<void> {
+/** A blind term list as a PostgreSQL array literal (both drivers pass text the same way). */
+export const termsLiteral = (terms: readonly number[]): string => `{${terms.join(',')}}`;
+
+const hexOrNull = (b: Buffer | null): string | null => (b === null ? null : b.toString('hex'));
+
+/** Rows per insert statement: one array parameter per column, so the statement does not grow with the rows. */
+const INSERT_CHUNK = 5_000;
+
+/** New contacts with their blind terms, as column arrays unnested server-side. */
+export async function insertContactRows(trx: Trx, rows: ReadonlyArray<ContactsTable & { terms: readonly number[] }>): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await trx.insertInto('contacts').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+    const part = rows.slice(i, i + INSERT_CHUNK);
+    await sql`insert into contacts (workspace_id, id, record_version, record, special, owner_id, company_id, lawful_basis, created_at, updated_at, created_by, terms)
+      select w, id, v, decode(r, 'hex'), decode(s, 'hex'), o, co, lb, ca, ua, cb, t::bigint[]
+      from unnest(${part.map((r) => r.workspace_id)}::uuid[], ${part.map((r) => r.id)}::uuid[], ${part.map((r) => r.record_version)}::int[],
+        ${part.map((r) => r.record.toString('hex'))}::text[], ${part.map((r) => hexOrNull(r.special))}::text[],
+        ${part.map((r) => r.owner_id)}::uuid[], ${part.map((r) => r.company_id)}::uuid[], ${part.map((r) => r.lawful_basis)}::text[],
+        ${part.map((r) => r.created_at)}::timestamptz[], ${part.map((r) => r.updated_at)}::timestamptz[], ${part.map((r) => r.created_by)}::uuid[],
+        ${part.map((r) => termsLiteral(r.terms))}::text[]) as x(w, id, v, r, s, o, co, lb, ca, ua, cb, t)`.execute(trx);
+  }
+}
+
+/** Sets the blind terms of many contacts (a re-index, a company re-token). */
+export async function updateTerms(trx: Trx, workspaceId: string, rows: ReadonlyArray<{ id: string; terms: readonly number[] }>): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const part = rows.slice(i, i + INSERT_CHUNK);
+    await sql`update contacts c set terms = x.t::bigint[]
+      from unnest(${part.map((r) => r.id)}::uuid[], ${part.map((r) => termsLiteral(r.terms))}::text[]) as x(id, t)
+      where c.workspace_id = ${workspaceId} and c.id = x.id`.execute(trx);
   }
 }
 
@@ -86,7 +124,7 @@ export async function deleteAllLookupRows(trx: Trx, workspaceId: string): Promis
 
 export async function contactRowsByIds(trx: Trx, workspaceId: string, ids: readonly string[]): Promise<ContactRow[]> {
   if (ids.length === 0) return [];
-  return trx.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', [...ids]).orderBy('id').execute();
+  return trx.selectFrom('contacts').select(CONTACT_COLUMNS).where('workspace_id', '=', workspaceId).where('id', 'in', [...ids]).orderBy('id').execute();
 }
 
 /** Contacts whose lookup rows of `kind` hold any of `values` (the blind-index candidates). */
@@ -106,26 +144,25 @@ export async function contactIdsByLookup(trx: Trx, workspaceId: string, kind: nu
 
 /** A page of ids for the re-indexer, in id order. */
 export async function contactRowsAfter(trx: Trx, workspaceId: string, afterId: string | null, limit: number): Promise<ContactRow[]> {
-  let q = trx.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId);
+  let q = trx.selectFrom('contacts').select(CONTACT_COLUMNS).where('workspace_id', '=', workspaceId);
   if (afterId) q = q.where('id', '>', afterId);
   return q.orderBy('id').limit(limit).execute();
 }
 
+/** Writes a new version of a contact (and its blind terms) only if nobody wrote one meanwhile. */
 export async function updateContactRow(
   trx: Trx,
   workspaceId: string,
   id: string,
   previousVersion: number,
   set: Pick<ContactsTable, 'record' | 'special' | 'record_version' | 'owner_id' | 'company_id' | 'lawful_basis' | 'updated_at'>,
+  terms: readonly number[],
 ): Promise<boolean> {
-  const r = await trx
-    .updateTable('contacts')
-    .set(set)
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .where('record_version', '=', previousVersion)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  const r = await sql`update contacts set record = ${set.record}, special = ${set.special}, record_version = ${set.record_version},
+      owner_id = ${set.owner_id}, company_id = ${set.company_id}, lawful_basis = ${set.lawful_basis}, updated_at = ${set.updated_at},
+      terms = ${termsLiteral(terms)}::bigint[]
+    where workspace_id = ${workspaceId} and id = ${id} and record_version = ${previousVersion}`.execute(trx);
+  return Number(r.numAffectedRows ?? 0) === 1;
 }
 
 export async function deleteContactRow(trx: Trx, workspaceId: string, id: string): Promise<void> {
@@ -152,7 +189,7 @@ export async function salesSeeOwnOnly(trx: Trx, workspaceId: string): Promise<bo
 
 /** A company's contacts after `afterId`, in id order (index contacts_company_id). */
 export async function companyContactsAfter(trx: Trx, workspaceId: string, companyId: string, afterId: string | null, limit: number): Promise<ContactRow[]> {
-  let q = trx.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('company_id', '=', companyId);
+  let q = trx.selectFrom('contacts').select(CONTACT_COLUMNS).where('workspace_id', '=', workspaceId).where('company_id', '=', companyId);
   if (afterId) q = q.where('id', '>', afterId);
   return q.orderBy('id').limit(limit).execute();
 }

@@ -13,6 +13,7 @@ import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { recordPersonalRead } from '../reads/index.js';
 import { ownerScope, visibleRow } from './access.js';
 import { registerCompanyRetoken } from './company-retoken.js';
+import { registerReindexJob } from './reindex-job.js';
 import { companyExists } from './deps.js';
 import { deleteContact, updateContact } from './mutate.js';
 import { openRecords, openSpecial } from './record.js';
@@ -50,6 +51,7 @@ export function registerContactRoutes(app: FastifyInstance, ctx: AppContext): vo
   registerContactReads(app, ctx);
   // A company rename re-tokens its contacts in a job (the composition root knows modules by their routes).
   registerCompanyRetoken(ctx);
+  registerReindexJob(ctx);
 }
 
 const who = (req: { id: string }, auth: ReturnType<typeof requireAuth>) => ({ auth, requestId: String(req.id) });

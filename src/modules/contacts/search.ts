@@ -7,12 +7,13 @@ import type { RawBuilder } from 'kysely';
 import type { AppContext } from '../../app.js';
 import type { Trx } from '../../platform/db/database.js';
 import { AppError, badRequest, validationFailed } from '../../platform/errors.js';
-import { candidateCount, candidateRows, countVisible, filterSize, keyOf, type KeyOrder, type Keyset, type LookupFilter } from './candidates.js';
+import { candidateCount, candidateRows, countVisible, keyOf, type BlindFilter, type KeyOrder, type Keyset } from './candidates.js';
 import { getCompanyNames } from './deps.js';
-import { INDEXES } from './lookup.js';
+import { INDEXES, TOKEN_INDEX } from './lookup.js';
 import { matchesAll, normalizeEmail, normalizeTag, queryToken, queryWords } from './normalize.js';
-import { KIND, type ContactRow, type LookupKind } from './queries.js';
+import { KIND, type ContactRow } from './queries.js';
 import { openRecords, searchableWords, type ContactRecord } from './record.js';
+import { termOf, valueOfIndex, workspaceTag } from './terms.js';
 import type { ContactView, ListQuery } from './schemas.js';
 import { toView } from './service.js';
 import { sortInMemory } from './sort-memory.js';
@@ -54,7 +55,7 @@ export interface Match {
 
 /** The verified-match predicate and the lookup filters of a request. */
 export interface Plan {
-  filters: LookupFilter[];
+  filters: BlindFilter[];
   where?: RawBuilder<unknown>;
   verify: (record: ContactRecord, companyName: string | null) => boolean;
 }
@@ -62,27 +63,27 @@ export interface Plan {
 export const sortTooLarge = (): AppError =>
   new AppError(422, 'sort-too-large', 'Sort too large', `Sorting by a personal field works on up to ${MEMORY_SORT_CAP} contacts; narrow the search or sort by createdAt or updatedAt.`);
 
-async function filterOf(ctx: Ctx, trx: Trx, ws: string, kind: LookupKind, normalized: string): Promise<LookupFilter> {
-  return { kind: KIND[kind], values: await ctx.vault.blindIndexCandidates(trx, ws, INDEXES[kind].name, normalized, INDEXES[kind].bits) };
-}
-
 async function planOf(ctx: Ctx, trx: Trx, ws: string, req: ListRequest): Promise<Plan> {
-  const filters: LookupFilter[] = [];
+  const filters: BlindFilter[] = [];
   const words = req.q === undefined ? [] : queryWords(req.q);
   if (req.q !== undefined && words.length === 0) {
     throw validationFailed([{ path: 'q', message: 'Search words need two characters or more.' }]);
   }
-  for (const token of new Set(words.map(queryToken))) filters.push(await filterOf(ctx, trx, ws, 'token', token));
+  const tagOfWs = workspaceTag(ws);
+  if (words.length > 0) {
+    const prfs = await ctx.vault.blockIndexCandidates(trx, ws, TOKEN_INDEX.name);
+    for (const token of new Set(words.map(queryToken))) {
+      filters.push({ type: 'terms', values: prfs.map((p) => termOf(tagOfWs, 'token', p.one(token, TOKEN_INDEX.bits))) });
+    }
+  }
   const email = req.email === undefined ? null : normalizeEmail(req.email);
-  if (email !== null) filters.push(await filterOf(ctx, trx, ws, 'email', email));
+  if (email !== null) {
+    filters.push({ type: 'lookup', kind: KIND.email, values: await ctx.vault.blindIndexCandidates(trx, ws, INDEXES.email.name, email, INDEXES.email.bits) });
+  }
   const tag = req.tag === undefined ? null : normalizeTag(req.tag);
-  if (tag !== null) filters.push(await filterOf(ctx, trx, ws, 'tag', tag));
-  // Smallest candidate set first: it drives, the others only probe.
-  if (filters.length > 1) {
-    const sizes = new Map<LookupFilter, number>();
-    // Counted only far enough to tell a selective filter from a common one.
-    for (const f of filters) sizes.set(f, await filterSize(trx, ws, f, 5_000));
-    filters.sort((a, b) => sizes.get(a)! - sizes.get(b)!);
+  if (tag !== null) {
+    const values = await ctx.vault.blindIndexCandidates(trx, ws, INDEXES.tag.name, tag, INDEXES.tag.bits);
+    filters.push({ type: 'terms', values: values.map((v) => termOf(tagOfWs, 'tag', valueOfIndex(v))) });
   }
   const verify = (record: ContactRecord, companyName: string | null): boolean =>
     (words.length === 0 || matchesAll(words, searchableWords(record, companyName))) &&

@@ -8,10 +8,10 @@ import type { AppContext } from '../../app.js';
 import type { Trx } from '../../platform/db/database.js';
 import { validationFailed, type FieldError } from '../../platform/errors.js';
 import { canSee, type OwnerScope } from './access.js';
-import { INDEXES, writeLookups } from './lookup.js';
+import { computeIndexes, INDEXES, lookupRowsOf } from './lookup.js';
 import { normalizeEmail, normalizePhone } from './normalize.js';
 import { prepareContact, type PreparedContact } from './prepare.js';
-import { contactIdsByLookup, contactRowsByIds, defaultCountry, insertContactRows, KIND, type ContactRow, type ContactsTable } from './queries.js';
+import { contactIdsByLookup, contactRowsByIds, defaultCountry, insertContactRows, insertLookupRows, KIND, type ContactRow, type ContactsTable } from './queries.js';
 import { openRecords, sealContact, type ContactRecord } from './record.js';
 import { ContactInputSchema, type ContactInput, type ContactView, type LawfulBasis } from './schemas.js';
 
@@ -64,6 +64,7 @@ export async function createContacts(ctx: Ctx, trx: Trx, ws: string, inputs: rea
   const prepared = await prepareAll(trx, ws, inputs, createdBy);
   const ids = prepared.map(() => randomUUID());
   const keys = await ctx.vault.createSubjectKeys(trx, ws, ids);
+  const indexes = await computeIndexes(trx, ctx.vault, ws, prepared.map((p, i) => ({ id: ids[i]!, record: p.record, companyId: p.companyId })));
   const now = ctx.now();
   const rows: ContactsTable[] = prepared.map((p, i) => {
     const id = ids[i]!;
@@ -74,8 +75,8 @@ export async function createContacts(ctx: Ctx, trx: Trx, ws: string, inputs: rea
       created_at: now, updated_at: now, created_by: createdBy,
     };
   });
-  await insertContactRows(trx, rows);
-  await writeLookups(trx, ctx.vault, ws, prepared.map((p, i) => ({ id: ids[i]!, record: p.record, companyId: p.companyId })), false);
+  await insertContactRows(trx, rows.map((r) => ({ ...r, terms: indexes.get(r.id)!.terms })));
+  await insertLookupRows(trx, ids.flatMap((id) => lookupRowsOf(ws, id, indexes.get(id)!)));
   return rows.map((row, i) => toView(row, prepared[i]!.record));
 }
 

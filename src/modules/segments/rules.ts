@@ -9,13 +9,12 @@ import type { AppContext } from '../../app.js';
 import type { Trx } from '../../platform/db/database.js';
 import { validationFailed, type FieldError } from '../../platform/errors.js';
 import {
-  countryOf, defaultCountry, INDEXES, KIND, normalizeCountry, normalizeEmail, normalizePhone, normalizeTag,
+  countryOf, defaultCountry, INDEXES, KIND, normalizeCountry, normalizeEmail, normalizePhone, normalizeTag, termOf, termsLiteral, valueOfIndex, workspaceTag,
   type ContactRecord, type ListScope,
 } from '../contacts/index.js';
 import { isValidEmail } from '../contacts/normalize.js';
 import type { Rule } from './schemas.js';
 
-type LookupRuleKind = 'tag' | 'email' | 'phone' | 'country';
 
 /**
  * Rules as stored: lookup values normalized like the contacts' own (API.md
@@ -53,10 +52,18 @@ export async function normalizeRules(trx: Trx, workspaceId: string, rules: reado
   return out;
 }
 
-function lookupExists(kind: LookupRuleKind, values: readonly Buffer[]): RawBuilder<unknown> {
+/** Emails and phones: a contact_lookup row (exact, B-tree). */
+function lookupExists(kind: 'email' | 'phone', values: readonly Buffer[]): RawBuilder<unknown> {
   if (values.length === 0) return sql`false`;
   return sql`exists (select 1 from contact_lookup l where l.workspace_id = c.workspace_id
     and l.kind = ${KIND[kind]} and l.value in (${sql.join(values.map((v) => sql`${v}`))}) and l.contact_id = c.id)`;
+}
+
+/** Tags and country: a blind term on the contact's row (GIN). */
+function termHeld(ws: string, kind: 'tag' | 'country', values: readonly Buffer[]): RawBuilder<unknown> {
+  if (values.length === 0) return sql`false`;
+  const terms = values.map((v) => termOf(workspaceTag(ws), kind, valueOfIndex(v)));
+  return sql`c.terms && ${termsLiteral(terms)}::bigint[]`;
 }
 
 const nullable = (column: RawBuilder<unknown>, value: string | null): RawBuilder<unknown> =>
@@ -76,13 +83,16 @@ async function ruleSql(ctx: Pick<AppContext, 'vault'>, trx: Trx, ws: string, rul
     }
     case 'lawfulBasis':
       return sql`c.lawful_basis = ${rule.value}`;
-    case 'tag':
     case 'email':
-    case 'phone':
+    case 'phone': {
+      const ix = INDEXES[rule.type];
+      return lookupExists(rule.type, await ctx.vault.blindIndexCandidates(trx, ws, ix.name, rule.value, ix.bits));
+    }
+    case 'tag':
     case 'country': {
       const ix = INDEXES[rule.type];
-      const exists = lookupExists(rule.type, await ctx.vault.blindIndexCandidates(trx, ws, ix.name, rule.value, ix.bits));
-      return rule.type === 'tag' && rule.op === 'isNot' ? sql`not ${exists}` : exists;
+      const held = termHeld(ws, rule.type, await ctx.vault.blindIndexCandidates(trx, ws, ix.name, rule.value, ix.bits));
+      return rule.type === 'tag' && rule.op === 'isNot' ? sql`not (${held})` : held;
     }
   }
 }

@@ -12,6 +12,10 @@ export {
   type SealTarget,
   type VaultOptions,
   type Reindexer,
+  type BulkKeys,
+  wrapSubjectKeyWith,
+  blindIndexWith,
 } from './vault.js';
+export { BlockPrf } from './block-prf.js';
 export type { RotateOptions, RotateResult } from './rotation.js';
 export { sealWithKey, openWithKey, sealJsonWithKey, openJsonWithKey } from './fields.js';

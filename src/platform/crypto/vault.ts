@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Trx } from '../db/database.js';
 import { DecryptionError, KEY_LEN, deriveKey, encodeAad, gcmOpen, gcmSeal, hmac, truncateBits } from './envelope.js';
 import { DATA_KEY_VERSION, openWithKey, sealWithKey, type DataKey, type SealTarget } from './fields.js';
+import { BlockPrf } from './block-prf.js';
 import { appendForgetLine } from './forget-list.js';
 import type { Keyring } from './keyring.js';
 import * as store from './keystore.js';
@@ -32,6 +33,29 @@ interface WorkspaceRoot {
 }
 
 export type Reindexer = (trx: Trx, workspaceId: string) => Promise<void>;
+
+/**
+ * Key material a bulk worker computes with, away from the database: the
+ * derived index keys and the subject-wrap key of one version. Never the
+ * workspace root or a master key. A writer using it checks, in each batch's
+ * transaction, that `version` is still current (`Vault.currentVersion`).
+ */
+export interface BulkKeys {
+  workspaceId: string;
+  version: number;
+  wrapKey: Buffer;
+  indexKeys: Record<string, Buffer>;
+}
+
+/** Wraps a fresh subject key as `Vault.createSubjectKeys` does (pure: for bulk workers). */
+export function wrapSubjectKeyWith(keys: Pick<BulkKeys, 'workspaceId' | 'version' | 'wrapKey'>, subjectId: string, key: Buffer): Buffer {
+  return gcmSeal(keys.wrapKey, keys.version, encodeAad(['subject-key', keys.workspaceId, subjectId]), key);
+}
+
+/** The HMAC blind index of `Vault.blindIndexer`, from a bulk key. */
+export function blindIndexWith(indexKey: Buffer, normalized: string, bits = DEFAULT_INDEX_BITS): Buffer {
+  return truncateBits(hmac(indexKey, normalized), bits);
+}
 
 /**
  * Seals and opens personal data under per-subject keys, and computes blind
@@ -138,6 +162,57 @@ export class Vault {
     if (current === undefined) throw new DecryptionError('unknown_key', 'the workspace has no key');
     const key = derived(await this.rootOf(trx, workspaceId, current), `index/${index}`);
     return (normalized) => truncateBits(hmac(key, normalized), bits);
+  }
+
+  /**
+   * The block PRF (AES-CMAC, block-prf.ts) of an index under the current
+   * version, for values computed many at a time (search tokens).
+   */
+  async blockIndexer(trx: Trx, workspaceId: string, index: string): Promise<BlockPrf> {
+    const [current] = await store.workspaceKeyVersions(trx, workspaceId, true);
+    if (current === undefined) throw new DecryptionError('unknown_key', 'the workspace has no key');
+    return new BlockPrf(derived(await this.rootOf(trx, workspaceId, current), `index/${index}`));
+  }
+
+  /** One PRF per live key version (two during a rotation), for queries. */
+  async blockIndexCandidates(trx: Trx, workspaceId: string, index: string): Promise<BlockPrf[]> {
+    const out: BlockPrf[] = [];
+    for (const version of await store.workspaceKeyVersions(trx, workspaceId, false)) {
+      out.push(new BlockPrf(derived(await this.rootOf(trx, workspaceId, version), `index/${index}`)));
+    }
+    return out;
+  }
+
+  /**
+   * The current key version, locked like every writer's (FOR KEY SHARE) so a
+   * rotation's barrier waits for this transaction: a bulk batch computed
+   * under `BulkKeys.version` commits only if this still equals it.
+   */
+  async currentVersion(trx: Trx, workspaceId: string): Promise<number> {
+    const [current] = await store.workspaceKeyVersions(trx, workspaceId, true);
+    if (current === undefined) throw new DecryptionError('unknown_key', 'the workspace has no key');
+    return current;
+  }
+
+  /** Key material for bulk workers under the current version (see BulkKeys). */
+  async bulkKeys(trx: Trx, workspaceId: string, indexNames: readonly string[]): Promise<BulkKeys> {
+    const version = await this.currentVersion(trx, workspaceId);
+    const root = await this.rootOf(trx, workspaceId, version);
+    const indexKeys: Record<string, Buffer> = {};
+    for (const name of indexNames) indexKeys[name] = derived(root, `index/${name}`);
+    return { workspaceId, version, wrapKey: root.wrapKey, indexKeys };
+  }
+
+  /**
+   * Inserts subject keys wrapped by a bulk worker under `version` (ids fresh
+   * and random). The forget list is checked as for `createSubjectKeys`. The
+   * keys are not cached: a bulk load would only churn the cache.
+   */
+  async insertWrappedSubjectKeys(trx: Trx, workspaceId: string, version: number, rows: ReadonlyArray<{ subjectId: string; wrapped: Buffer }>): Promise<void> {
+    if ((await store.forgottenAmong(trx, workspaceId, rows.map((r) => r.subjectId))).length > 0) {
+      throw new Error('a subject on the forget list cannot get a new key; use a new subject id');
+    }
+    await store.insertSubjectKeys(trx, workspaceId, rows.map((r) => ({ subjectId: r.subjectId, wsVersion: version, wrapped: r.wrapped })));
   }
 
   async blindIndexCandidates(trx: Trx, workspaceId: string, index: string, normalized: string, bits = DEFAULT_INDEX_BITS): Promise<Buffer[]> {
