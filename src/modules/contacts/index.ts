@@ -5,6 +5,7 @@
 export { registerContactRoutes } from './routes.js';
 export { createContacts, getContacts, getVisibleContacts, visibleContactIds, getContactRows, findByEmail, findByPhone, findDuplicate, findDuplicates, toView, type CreateOptions } from './service.js';
 export { updateContact, deleteContact, type UpdateResult } from './mutate.js';
+export { insertSealedContacts, exactLookupValues, type SealedNewContact } from './bulk.js';
 export { listContacts, TOTAL_CAP, MEMORY_SORT_CAP, type ListPage, type ListRequest, type ListScope } from './search.js';
 export { setSegmentScopeResolver, type SegmentScopeResolver } from './segment-scope.js';
 export { countryOf } from './lookup.js';

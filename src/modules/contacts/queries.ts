@@ -64,22 +64,30 @@ export const CONTACT_COLUMNS_SQL = sql.raw(CONTACT_COLUMNS.map((c) => `c.${c}`).
 /** A blind term list as a PostgreSQL array literal (both drivers pass text the same way). */
 export const termsLiteral = (terms: readonly number[]): string => `{${terms.join(',')}}`;
 
-const hexOrNull = (b: Buffer | null): string | null => (b === null ? null : b.toString('hex'));
-
 /** Rows per insert statement: one array parameter per column, so the statement does not grow with the rows. */
 const INSERT_CHUNK = 5_000;
 
-/** New contacts with their blind terms, as column arrays unnested server-side. */
-export async function insertContactRows(trx: Trx, rows: ReadonlyArray<ContactsTable & { terms: readonly number[] }>): Promise<void> {
+/** A new contact row as inserted: ciphertext hex-encoded, with its blind terms. */
+export interface NewContactRow {
+  id: string;
+  recordHex: string;
+  specialHex: string | null;
+  ownerId: string | null;
+  companyId: string | null;
+  lawfulBasis: string;
+  createdBy: string | null;
+  terms: readonly number[];
+}
+
+/** New contacts (record version 1), as column arrays unnested server-side. */
+export async function insertContactRows(trx: Trx, workspaceId: string, now: Date, rows: readonly NewContactRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     const part = rows.slice(i, i + INSERT_CHUNK);
     await sql`insert into contacts (workspace_id, id, record_version, record, special, owner_id, company_id, lawful_basis, created_at, updated_at, created_by, terms)
-      select w, id, v, decode(r, 'hex'), decode(s, 'hex'), o, co, lb, ca, ua, cb, t::bigint[]
-      from unnest(${part.map((r) => r.workspace_id)}::uuid[], ${part.map((r) => r.id)}::uuid[], ${part.map((r) => r.record_version)}::int[],
-        ${part.map((r) => r.record.toString('hex'))}::text[], ${part.map((r) => hexOrNull(r.special))}::text[],
-        ${part.map((r) => r.owner_id)}::uuid[], ${part.map((r) => r.company_id)}::uuid[], ${part.map((r) => r.lawful_basis)}::text[],
-        ${part.map((r) => r.created_at)}::timestamptz[], ${part.map((r) => r.updated_at)}::timestamptz[], ${part.map((r) => r.created_by)}::uuid[],
-        ${part.map((r) => termsLiteral(r.terms))}::text[]) as x(w, id, v, r, s, o, co, lb, ca, ua, cb, t)`.execute(trx);
+      select ${workspaceId}::uuid, id, 1, decode(r, 'hex'), decode(s, 'hex'), o, co, lb, ${now}::timestamptz, ${now}::timestamptz, cb, t::bigint[]
+      from unnest(${part.map((r) => r.id)}::uuid[], ${part.map((r) => r.recordHex)}::text[], ${part.map((r) => r.specialHex)}::text[],
+        ${part.map((r) => r.ownerId)}::uuid[], ${part.map((r) => r.companyId)}::uuid[], ${part.map((r) => r.lawfulBasis)}::text[],
+        ${part.map((r) => r.createdBy)}::uuid[], ${part.map((r) => termsLiteral(r.terms))}::text[]) as x(id, r, s, o, co, lb, cb, t)`.execute(trx);
   }
 }
 
@@ -103,12 +111,16 @@ const LOOKUP_CHUNK = 10_000;
  * drivers pass the same way.
  */
 export async function insertLookupRows(trx: Trx, rows: readonly LookupRow[]): Promise<void> {
+  await insertLookupRowsHex(trx, rows.map((r) => ({ workspaceId: r.workspace_id, contactId: r.contact_id, kind: r.kind, valueHex: Buffer.from(r.value).toString('hex') })));
+}
+
+export async function insertLookupRowsHex(trx: Trx, rows: ReadonlyArray<{ workspaceId: string; contactId: string; kind: number; valueHex: string }>): Promise<void> {
   for (let i = 0; i < rows.length; i += LOOKUP_CHUNK) {
     const chunk = rows.slice(i, i + LOOKUP_CHUNK);
     await sql`insert into contact_lookup (workspace_id, kind, value, contact_id)
       select w, k, decode(v, 'hex'), c
-      from unnest(${chunk.map((r) => r.workspace_id)}::uuid[], ${chunk.map((r) => r.kind)}::smallint[],
-        ${chunk.map((r) => Buffer.from(r.value).toString('hex'))}::text[], ${chunk.map((r) => r.contact_id)}::uuid[]) as t(w, k, v, c)
+      from unnest(${chunk.map((r) => r.workspaceId)}::uuid[], ${chunk.map((r) => r.kind)}::smallint[],
+        ${chunk.map((r) => r.valueHex)}::text[], ${chunk.map((r) => r.contactId)}::uuid[]) as t(w, k, v, c)
       on conflict do nothing`.execute(trx);
   }
 }
@@ -223,4 +235,22 @@ export async function advanceRetoken(trx: Trx, workspaceId: string, companyId: s
     ? await sql`delete from contact_company_retoken where ${where}`.execute(trx)
     : await sql`update contact_company_retoken set after_id = ${afterId} where ${where}`.execute(trx);
   return Number(r.numAffectedRows ?? 0) === 1;
+}
+
+export interface LookupKey {
+  kind: number;
+  value: Buffer;
+  contact_id: string;
+}
+
+/**
+ * A page of the workspace's exact lookup values (emails, phones) in primary
+ * key order after `after`: an import loads them into memory once, to match
+ * duplicates without a query per row.
+ */
+export async function lookupValuesAfter(trx: Trx, workspaceId: string, after: LookupKey | null, limit: number): Promise<LookupKey[]> {
+  const from = after === null ? sql`true` : sql`(kind, value, contact_id) > (${after.kind}, ${after.value}, ${after.contact_id}::uuid)`;
+  const r = await sql<LookupKey>`select kind, value, contact_id from contact_lookup
+    where workspace_id = ${workspaceId} and ${from} order by kind, value, contact_id limit ${limit}`.execute(trx);
+  return r.rows;
 }

@@ -75,7 +75,10 @@ export async function createContacts(ctx: Ctx, trx: Trx, ws: string, inputs: rea
       created_at: now, updated_at: now, created_by: createdBy,
     };
   });
-  await insertContactRows(trx, rows.map((r) => ({ ...r, terms: indexes.get(r.id)!.terms })));
+  await insertContactRows(trx, ws, now, rows.map((r) => ({
+    id: r.id, recordHex: r.record.toString('hex'), specialHex: r.special?.toString('hex') ?? null,
+    ownerId: r.owner_id, companyId: r.company_id, lawfulBasis: r.lawful_basis, createdBy: r.created_by, terms: indexes.get(r.id)!.terms,
+  })));
   await insertLookupRows(trx, ids.flatMap((id) => lookupRowsOf(ws, id, indexes.get(id)!)));
   return rows.map((row, i) => toView(row, prepared[i]!.record));
 }

@@ -79,3 +79,10 @@ export async function chunkAfter(trx: Trx, workspaceId: string, importId: string
 export async function deleteChunks(trx: Trx, workspaceId: string, importId: string, kind: number): Promise<void> {
   await sql`delete from import_chunks where workspace_id = ${workspaceId} and import_id = ${importId} and kind = ${kind}`.execute(trx);
 }
+
+/** Bytes of an upload's sealed chunks (a little over the file's size). */
+export async function uploadBytes(trx: Trx, workspaceId: string, importId: string): Promise<number> {
+  const r = await sql<{ n: number }>`select coalesce(sum(length(data)), 0)::bigint as n from import_chunks
+    where workspace_id = ${workspaceId} and import_id = ${importId} and kind = ${UPLOAD}`.execute(trx);
+  return Number(r.rows[0]?.n ?? 0);
+}

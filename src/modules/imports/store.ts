@@ -8,6 +8,9 @@ import type { Database, Trx } from '../../platform/db/database.js';
 import type { SealTarget, Vault } from '../../platform/crypto/index.js';
 import { chunkAfter, insertChunk, UPLOAD } from './queries.js';
 
+/** Where the sealed options (mapping, lawful basis, source) of an import belong. */
+export const OPTIONS_TARGET = (workspaceId: string, id: string): SealTarget => ({ workspaceId, subjectId: null, table: 'imports', rowId: id, column: 'options', recordVersion: 1 });
+
 /** Plaintext bytes per sealed upload chunk. */
 export const CHUNK_BYTES = 256 * 1024;
 

@@ -88,14 +88,21 @@ export interface NewSubjectKey {
   wrapped: Buffer;
 }
 
-/** Hex text arrays travel the same way over pg and PGlite; bytea arrays do not. */
 export async function insertSubjectKeys(trx: Trx, ws: string, rows: readonly NewSubjectKey[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const part = rows.slice(i, i + BATCH);
+  await insertSubjectKeysHex(trx, ws, rows.map((r) => ({ subjectId: r.subjectId, wsVersion: r.wsVersion, wrappedHex: r.wrapped.toString('hex') })));
+}
+
+/** Rows per statement: three array parameters, so the statement does not grow with the rows. */
+const BULK = 10_000;
+
+/** Hex text arrays travel the same way over pg and PGlite; bytea arrays do not. */
+export async function insertSubjectKeysHex(trx: Trx, ws: string, rows: ReadonlyArray<{ subjectId: string; wsVersion: number; wrappedHex: string }>): Promise<void> {
+  for (let i = 0; i < rows.length; i += BULK) {
+    const part = rows.slice(i, i + BULK);
     await sql`insert into subject_keys (workspace_id, subject_id, ws_version, wrapped)
       select ${ws}::uuid, s, v, decode(w, 'hex')
       from unnest(${part.map((r) => r.subjectId)}::uuid[], ${part.map((r) => r.wsVersion)}::int[],
-                  ${part.map((r) => r.wrapped.toString('hex'))}::text[]) as t(s, v, w)`.execute(trx);
+                  ${part.map((r) => r.wrappedHex)}::text[]) as t(s, v, w)`.execute(trx);
   }
 }
 

@@ -194,6 +194,11 @@ export class Vault {
     return current;
   }
 
+  /** The workspace's key versions, newest first: two while a rotation runs. */
+  async liveVersions(trx: Trx, workspaceId: string): Promise<number[]> {
+    return store.workspaceKeyVersions(trx, workspaceId, false);
+  }
+
   /** Key material for bulk workers under the current version (see BulkKeys). */
   async bulkKeys(trx: Trx, workspaceId: string, indexNames: readonly string[]): Promise<BulkKeys> {
     const version = await this.currentVersion(trx, workspaceId);
@@ -208,11 +213,11 @@ export class Vault {
    * and random). The forget list is checked as for `createSubjectKeys`. The
    * keys are not cached: a bulk load would only churn the cache.
    */
-  async insertWrappedSubjectKeys(trx: Trx, workspaceId: string, version: number, rows: ReadonlyArray<{ subjectId: string; wrapped: Buffer }>): Promise<void> {
+  async insertWrappedSubjectKeys(trx: Trx, workspaceId: string, version: number, rows: ReadonlyArray<{ subjectId: string; wrappedHex: string }>): Promise<void> {
     if ((await store.forgottenAmong(trx, workspaceId, rows.map((r) => r.subjectId))).length > 0) {
       throw new Error('a subject on the forget list cannot get a new key; use a new subject id');
     }
-    await store.insertSubjectKeys(trx, workspaceId, rows.map((r) => ({ subjectId: r.subjectId, wsVersion: version, wrapped: r.wrapped })));
+    await store.insertSubjectKeysHex(trx, workspaceId, rows.map((r) => ({ subjectId: r.subjectId, wsVersion: version, wrappedHex: r.wrappedHex })));
   }
 
   async blindIndexCandidates(trx: Trx, workspaceId: string, index: string, normalized: string, bits = DEFAULT_INDEX_BITS): Promise<Buffer[]> {

@@ -1,0 +1,238 @@
+/**
+ * The database half of an import batch: one transaction that lands what
+ * prepare.ts made (docs/imports.md "How it runs"). New contacts go in with a
+ * handful of bulk statements; duplicates are matched in memory against the
+ * workspace's email and phone index values (BlindSet), and only candidates
+ * are confirmed by a query and decryption. A row sharing an email or phone
+ * with an earlier row of the same batch lands after what precedes it, so it
+ * sees that row exactly as a sequential import would.
+ */
+import type { AppContext } from '../../app.js';
+import { auditId, recordAuditMany, type AuditEventInput } from '../../platform/audit/index.js';
+import { csvRow } from '../../platform/csv.js';
+import type { Trx } from '../../platform/db/database.js';
+import { createCompanies, findCompaniesByName } from '../companies/service.js';
+import { canSee, findDuplicate, findDuplicates, getContactRows, insertSealedContacts, KIND, updateContact, type SealedNewContact } from '../contacts/index.js';
+import type { BlindSet } from './blind-set.js';
+import type { CsvRecord } from './csv-reader.js';
+import type { PreparedBatch, PreparedRow } from './prepare.js';
+import { advance, ERRORS, importRow, type ImportRow, type Progress } from './queries.js';
+import { checkRow, rowInput } from './rows.js';
+import type { ImportField, ImportOptions } from './schemas.js';
+import { sealChunk } from './store.js';
+
+type Ctx = Pick<AppContext, 'db' | 'vault' | 'now'>;
+
+export interface ImportActor {
+  type: 'user' | 'token' | 'operator';
+  id: string | null;
+}
+
+/** The options as stored: with the importer's record visibility (a sales member limited to their own contacts). */
+export type StoredOptions = ImportOptions & { ownerOnly?: string | null };
+
+/** What every batch of a run shares. */
+export interface RunState {
+  ws: string;
+  importId: string;
+  options: StoredOptions;
+  header: string[];
+  fields: Array<ImportField | null>;
+  country: string | null;
+  /** The key version the batches were prepared under. */
+  keysVersion: number;
+  /**
+   * The workspace's email and phone index values (committed ones), or null
+   * when duplicates are matched by a query per batch instead (a key rotation
+   * was running when the run started, so stored values span two versions).
+   */
+  known: { email: BlindSet; phone: BlindSet } | null;
+  /** Company name (normalized) → id, for this run, committed batches only. */
+  companies: Map<string, string>;
+}
+
+export type LandOutcome = 'committed' | 'superseded' | 'rekey';
+
+interface BatchResult extends Progress {
+  createdIds: string[];
+  updatedIds: string[];
+}
+
+const actorOf = (imp: ImportRow): ImportActor => ({ type: imp.actor_type as ImportActor['type'], id: imp.actor_id });
+const companyKey = (name: string): string => name.normalize('NFC').trim().replace(/\s+/gu, ' ').toLowerCase();
+
+/** Duplicate keys of a row, as the match compares them (normalized plaintext, in memory only). */
+const dupKeys = (r: PreparedRow): string[] => [...r.emails.map((e) => `e:${e}`), ...r.phones.map((p) => `p:${p}`)];
+
+class BatchLander {
+  private readonly companies: Map<string, string>;
+  private pending: PreparedRow[] = [];
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly trx: Trx,
+    private readonly st: RunState,
+    private readonly imp: ImportRow,
+    private readonly records: ReadonlyMap<number, CsvRecord>,
+    readonly out: BatchResult,
+  ) {
+    // Companies this batch creates join the run's cache only once it commits.
+    this.companies = new Map(st.companies);
+  }
+
+  get resolvedCompanies(): ReadonlyMap<string, string> {
+    return this.companies;
+  }
+
+  async land(rows: readonly PreparedRow[]): Promise<void> {
+    const matching = this.imp.duplicates !== 'create';
+    const existing = matching ? await this.knownDuplicates(rows) : new Map<PreparedRow, string>();
+    const seen = new Set<string>();
+    for (const row of rows) {
+      const keys = matching ? dupKeys(row) : [];
+      if (keys.some((k) => seen.has(k))) {
+        await this.flush();
+        const dup = await findDuplicate(this.ctx, this.trx, this.st.ws, row.emails.map((address) => ({ address })), row.phones.map((number) => ({ number })));
+        if (dup) await this.duplicate(row, dup);
+        else this.pending.push(row);
+      } else {
+        const dup = existing.get(row);
+        if (dup) await this.duplicate(row, dup);
+        else this.pending.push(row);
+      }
+      for (const k of keys) seen.add(k);
+    }
+    await this.flush();
+  }
+
+  /**
+   * Existing contacts sharing an email or phone with rows of the batch. In
+   * memory, a row whose index values are all unknown has none; the others are
+   * confirmed (the values are truncated and collide) with one query and
+   * decryption for the whole batch.
+   */
+  private async knownDuplicates(rows: readonly PreparedRow[]): Promise<Map<PreparedRow, string>> {
+    const known = this.st.known;
+    const candidates = known === null ? rows : rows.filter((r) => r.lookups.some((l) => (l.kind === KIND.email ? known.email : known.phone).has(l.value)));
+    const out = new Map<PreparedRow, string>();
+    if (candidates.length === 0) return out;
+    const people = candidates.map((r) => ({ emails: r.emails.map((address) => ({ address })), phones: r.phones.map((number) => ({ number })) }));
+    const found = await findDuplicates(this.ctx, this.trx, this.st.ws, people);
+    candidates.forEach((r, i) => {
+      const id = found[i];
+      if (id) out.set(r, id);
+    });
+    return out;
+  }
+
+  /** New rows so far, in one go: companies resolved, then keys, rows and lookups in bulk. */
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const actor = actorOf(this.imp);
+    const createdBy = actor.type === 'user' ? actor.id : null;
+    const contacts: SealedNewContact[] = [];
+    for (const r of this.pending) {
+      contacts.push({
+        id: r.id, recordHex: r.recordHex, specialHex: null, wrappedHex: r.wrappedHex,
+        // As POST /contacts: the member creating owns the contact.
+        ownerId: createdBy, createdBy,
+        companyId: r.company === null ? null : await this.companyId(r.company),
+        lawfulBasis: r.lawfulBasis, terms: r.terms, lookups: r.lookups,
+      });
+    }
+    await insertSealedContacts(this.ctx, this.trx, this.st.ws, this.st.keysVersion, contacts);
+    for (const c of contacts) this.out.createdIds.push(c.id);
+    this.out.created += contacts.length;
+    this.pending = [];
+  }
+
+  private async companyId(name: string): Promise<string> {
+    const key = companyKey(name);
+    const cached = this.companies.get(key);
+    if (cached) return cached;
+    const [found] = await findCompaniesByName(this.trx, this.ctx.vault, this.st.ws, name);
+    const id = found
+      ? found.id
+      : (await createCompanies(this.trx, this.ctx.vault, { workspaceId: this.st.ws, now: this.ctx.now(), actor: actorOf(this.imp) }, [{ name }]))[0]!.id;
+    this.companies.set(key, id);
+    return id;
+  }
+
+  /** A row whose duplicate exists: skipped, or (policy update) the existing contact updated with its mapped fields. */
+  private async duplicate(row: PreparedRow, existingId: string): Promise<void> {
+    if (this.imp.duplicates === 'skip') {
+      this.out.skipped += 1;
+      return;
+    }
+    const [current] = await getContactRows(this.ctx, this.trx, this.st.ws, [existingId]);
+    // A member limited to their own contacts never changes another's: the row is skipped, as POST /contacts refuses it.
+    if (!current || !canSee(this.st.options.ownerOnly, current.row.owner_id)) {
+      this.out.skipped += 1;
+      return;
+    }
+    // The row as the user wrote it (the prepared row holds only sealed and normalized forms).
+    const input = rowInput(this.records.get(row.line)!, this.st.header, this.st.fields);
+    const checked = checkRow(input, this.st.options, this.st.country);
+    if (!checked.ok) throw new Error('a prepared row no longer passes its checks');
+    const v = input.values;
+    const union = <T>(a: readonly T[], b: readonly T[], key: (x: T) => string): T[] => {
+      const seen = new Set(a.map(key));
+      return [...a, ...b.filter((x) => !seen.has(key(x)))];
+    };
+    const patch = {
+      ...(v.firstName !== undefined ? { firstName: checked.input.firstName } : {}),
+      ...(v.lastName !== undefined ? { lastName: checked.input.lastName } : {}),
+      ...(v.jobTitle !== undefined ? { jobTitle: checked.input.jobTitle ?? null } : {}),
+      ...(v.city !== undefined ? { city: checked.input.city ?? null } : {}),
+      ...(v.country !== undefined ? { country: checked.input.country ?? null } : {}),
+      ...(checked.company !== null ? { companyId: await this.companyId(checked.company) } : {}),
+      emails: union(current.record.emails, checked.record.emails.map((e) => ({ address: e.address, primary: false })), (e) => e.address),
+      phones: union(current.record.phones, checked.record.phones, (p) => p.number),
+    };
+    await updateContact(this.ctx, this.trx, this.st.ws, current.row, patch);
+    this.out.updated += 1;
+    this.out.updatedIds.push(existingId);
+  }
+}
+
+/**
+ * Lands one prepared batch in one transaction: the rows, the error file's
+ * chunk, the audit events and the import's progress. 'superseded': another
+ * run got here first; 'rekey': a key rotation changed the version the batch
+ * was prepared under (nothing written; prepare again).
+ */
+export async function landBatch(
+  ctx: Ctx, st: RunState, expectedLine: number, nextLine: number, records: readonly CsvRecord[], prepared: PreparedBatch,
+): Promise<{ outcome: LandOutcome; created: PreparedRow[] }> {
+  let lander: BatchLander | null = null;
+  const outcome = await ctx.db.withWorkspace(st.ws, async (trx): Promise<LandOutcome> => {
+    const imp = await importRow(trx, st.ws, st.importId, true);
+    // Another run (a job taken over after a lease ran out, the CLI beside a worker) got here first.
+    if (!imp || imp.status !== 'running' || Number(imp.resume_line) !== expectedLine) return 'superseded';
+    // Locked until commit: a rotation's barrier waits for this batch, or this batch sees the new version.
+    if ((await ctx.vault.currentVersion(trx, st.ws)) !== st.keysVersion) return 'rekey';
+    const out: BatchResult = { resumeLine: nextLine, processed: records.length, created: 0, updated: 0, skipped: 0, rejected: prepared.rejections.length, createdIds: [], updatedIds: [] };
+    lander = new BatchLander(ctx, trx, st, imp, new Map(records.map((r) => [r.line, r])), out);
+    await lander.land(prepared.rows);
+    if (prepared.rejections.length > 0) {
+      const text = prepared.rejections.map((r) => csvRow([r.line, r.column, r.reason])).join('');
+      await sealChunk(trx, ctx.vault, st.ws, st.importId, ERRORS, records[0]!.line, text);
+    }
+    const actor = actorOf(imp);
+    const events: AuditEventInput[] = [];
+    const details = { importId: auditId(st.importId) };
+    if (out.createdIds.length > 0) events.push({ action: 'contact.created', actor, subjectIds: out.createdIds, details });
+    if (out.updatedIds.length > 0) events.push({ action: 'contact.updated', actor, subjectIds: out.updatedIds, details });
+    await recordAuditMany(trx, events);
+    await advance(trx, st.ws, st.importId, out);
+    return 'committed';
+  });
+  if (outcome !== 'committed' || lander === null) return { outcome, created: [] };
+  const landed = lander as BatchLander;
+  for (const [k, v] of landed.resolvedCompanies) st.companies.set(k, v);
+  const createdIds = new Set(landed.out.createdIds);
+  const created = prepared.rows.filter((r) => createdIds.has(r.id));
+  // Later batches match against what this one committed (a file repeating a person).
+  if (st.known) for (const r of created) for (const l of r.lookups) (l.kind === KIND.email ? st.known.email : st.known.phone).add(l.value);
+  return { outcome, created };
+}
