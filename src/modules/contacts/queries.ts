@@ -47,9 +47,7 @@ declare module '../../platform/db/schema.js' {
 export type ContactRow = Selectable<ContactsTable>;
 export type LookupRow = Insertable<ContactLookupTable>;
 
-/** contact_lookup.kind */
-export const KIND = { email: 1, phone: 2 } as const;
-export type LookupKind = keyof typeof KIND;
+export { KIND, type LookupKind } from './indexes.js';
 
 /**
  * The columns of a contact row, without `terms` (GIN-only: never read back,

@@ -3,7 +3,8 @@
  * own data key (docs/crm-contacts.md). Bulk paths fetch the keys of a batch
  * with one query and open synchronously.
  */
-import { openJsonWithKey, sealJsonWithKey, type SealTarget, type Vault } from '../../platform/crypto/index.js';
+import { openJsonWithKey, sealJsonWithKey, type SealTarget } from '../../platform/crypto/fields.js';
+import type { Vault } from '../../platform/crypto/vault.js';
 import type { Trx } from '../../platform/db/database.js';
 import { foldWords } from './normalize.js';
 

@@ -36,7 +36,7 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-export function threadPreparer(pc: PrepareContext, threads: number): Preparer {
+export async function threadPreparer(pc: PrepareContext, threads: number): Promise<Preparer> {
   const file = new URL('./prepare-worker.ts', import.meta.url);
   const workers: Worker[] = [];
   const pending = new Map<number, Pending>();
@@ -48,7 +48,7 @@ export function threadPreparer(pc: PrepareContext, threads: number): Preparer {
     pending.clear();
   };
   for (let i = 0; i < threads; i++) {
-    const w = startTsWorker(file, pc);
+    const w = await startTsWorker(file, pc);
     w.on('message', (m: { seq: number; batch?: PreparedBatch; error?: string }) => {
       const p = pending.get(m.seq);
       if (!p) return;

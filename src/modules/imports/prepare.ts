@@ -7,8 +7,8 @@
  * duplicates and writes.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { wrapSubjectKeyWith, type BulkKeys } from '../../platform/crypto/index.js';
-import { indexesOf, indexersFromKeys, type Indexers } from '../contacts/lookup.js';
+import { wrapSubjectKeyWith, type BulkKeys } from '../../platform/crypto/bulk.js';
+import { indexesOf, indexersFromKeys, type Indexers } from '../contacts/indexes.js';
 import { sealContact } from '../contacts/record.js';
 import { valueOfIndex } from '../contacts/terms.js';
 import type { CsvRecord } from './csv-reader.js';

@@ -5,7 +5,7 @@
  */
 import type { FieldError } from '../../platform/errors.js';
 import type { ContactInput } from '../contacts/index.js';
-import { recordOf } from '../contacts/prepare.js';
+import { recordOf } from '../contacts/record-of.js';
 import type { ContactRecord } from '../contacts/record.js';
 import { ContactInputSchema, type ParsedContactInput } from '../contacts/schemas.js';
 import type { CsvRecord } from './csv-reader.js';

@@ -167,7 +167,7 @@ async function runOnce(ctx: Ctx, ws: string, importId: string, opts: RunOptions)
         if (!fields.some((f) => f !== null)) throw new ImportFailed('no_known_columns');
         st = { ws, importId, options: s.options, header, fields, country: s.country, keysVersion: s.keys.version, known, companies: new Map() };
         const pc: PrepareContext = { keys: s.keys, header, fields, options: s.options, country: s.country };
-        preparer = threads > 0 ? threadPreparer(pc, threads) : inlinePreparer(pc);
+        preparer = threads > 0 ? await threadPreparer(pc, threads) : inlinePreparer(pc);
         continue;
       }
       if (rec.line < expected) continue; // committed by an earlier run

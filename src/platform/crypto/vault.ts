@@ -3,6 +3,7 @@ import type { Trx } from '../db/database.js';
 import { DecryptionError, KEY_LEN, deriveKey, encodeAad, gcmOpen, gcmSeal, hmac, truncateBits } from './envelope.js';
 import { DATA_KEY_VERSION, openWithKey, sealWithKey, type DataKey, type SealTarget } from './fields.js';
 import { BlockPrf } from './block-prf.js';
+import type { BulkKeys } from './bulk.js';
 import { appendForgetLine } from './forget-list.js';
 import type { Keyring } from './keyring.js';
 import * as store from './keystore.js';
@@ -34,28 +35,7 @@ interface WorkspaceRoot {
 
 export type Reindexer = (trx: Trx, workspaceId: string) => Promise<void>;
 
-/**
- * Key material a bulk worker computes with, away from the database: the
- * derived index keys and the subject-wrap key of one version. Never the
- * workspace root or a master key. A writer using it checks, in each batch's
- * transaction, that `version` is still current (`Vault.currentVersion`).
- */
-export interface BulkKeys {
-  workspaceId: string;
-  version: number;
-  wrapKey: Buffer;
-  indexKeys: Record<string, Buffer>;
-}
-
-/** Wraps a fresh subject key as `Vault.createSubjectKeys` does (pure: for bulk workers). */
-export function wrapSubjectKeyWith(keys: Pick<BulkKeys, 'workspaceId' | 'version' | 'wrapKey'>, subjectId: string, key: Buffer): Buffer {
-  return gcmSeal(keys.wrapKey, keys.version, encodeAad(['subject-key', keys.workspaceId, subjectId]), key);
-}
-
-/** The HMAC blind index of `Vault.blindIndexer`, from a bulk key. */
-export function blindIndexWith(indexKey: Buffer, normalized: string, bits = DEFAULT_INDEX_BITS): Buffer {
-  return truncateBits(hmac(indexKey, normalized), bits);
-}
+export { blindIndexWith, wrapSubjectKeyWith, type BulkKeys } from './bulk.js';
 
 /**
  * Seals and opens personal data under per-subject keys, and computes blind
