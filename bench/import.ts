@@ -3,18 +3,20 @@
  * BENCH_IMPORT_CONTACTS contacts (default 1,000,000) with 8 personal fields
  * (firstName, lastName, email, phone, jobTitle, company, city, country), then:
  *  - baseline: a raw `COPY` of the same CSV into an unencrypted 8-column table;
- *  - the import a user waits for: the CLI's own path (`contactsImportCommand`:
- *    the file stored sealed, then every batch validated, sealed per person,
- *    indexed, duplicate-checked, audited and committed) until its status is
- *    `done`. Search tokens are written in each batch's transaction, so
- *    "imported" and "searchable" are the same moment; the end check finds
- *    random rows by email and by name prefix through the real service;
- *  - peak resident memory of the process, sampled every 100 ms;
+ *  - the import a user waits for: `confidant contacts import <file> --json`
+ *    run as its own process, exactly as an operator runs it (the file stored
+ *    sealed, every batch validated, sealed per person, indexed, duplicate-
+ *    checked, audited and committed), timed from spawn to exit. The blind
+ *    terms are written with each contact's row, so "imported" and
+ *    "searchable" are the same moment; the end check finds random rows by
+ *    email and by name prefix through the real service;
+ *  - the peak resident memory of that process (VmHWM, polled every 100 ms);
  *  - export of what was imported: `POST /api/v1/exports` (CSV) and the download
- *    streamed to nowhere, rows/s and peak memory.
+ *    streamed to nowhere, rows/s and the peak memory of this process.
  * Targets: import ≥ 25 % of the raw COPY's rows/s, under 2 minutes for 1M, peak
  * memory under 600 MB.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +27,6 @@ import { createAppContext } from '../src/context.js';
 import { buildApp } from '../src/app.js';
 import { registerModules } from '../src/modules/index.js';
 import { findByEmail, listContacts } from '../src/modules/contacts/index.js';
-import { contactsImportCommand } from '../src/modules/imports/cli.js';
 import { insertApiToken } from '../src/modules/identity/tokens.js';
 import { createWorkspace } from '../src/modules/workspaces/service.js';
 import { updateWorkspaceSettings } from '../src/modules/workspaces/settings-service.js';
@@ -82,6 +83,42 @@ async function rawCopy(ownerUrl: string, file: string): Promise<number> {
   }
 }
 
+/** Peak resident memory of a process (kernel high-water mark), in bytes, or 0 once it has exited. */
+function vmHwm(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+interface CliRun {
+  status: { status: string; created: number; skipped: number; rejected: number; processed: number };
+  ms: number;
+  peakMb: number;
+}
+
+/** `confidant contacts import` in a child process, as an operator runs it. */
+async function importWithCli(file: string, env: NodeJS.ProcessEnv): Promise<CliRun> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['bin/confidant.mjs', 'contacts', 'import', file, '--workspace', 'bench', '--lawful-basis', 'legitimate_interests',
+    '--source', 'bench import', '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+  });
+  let peak = 0;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, vmHwm(child.pid!));
+  }, 100);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearInterval(timer);
+  const ms = performance.now() - t0;
+  if (code !== 0) throw new Error(`confidant contacts import exited with ${code}: ${out}`);
+  return { status: JSON.parse(out) as CliRun['status'], ms, peakMb: peak / 2 ** 20 };
+}
+
 /** Peak RSS while `fn` runs, sampled every 100 ms. */
 async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
   let peak = process.memoryUsage().rss;
@@ -120,17 +157,15 @@ export async function run(): Promise<void> {
     const copyRate = N / (copyMs / 1000);
     print(`baseline raw COPY of the same CSV into an unencrypted table: ${copyRate.toFixed(0)} rows/s (${(copyMs / 1000).toFixed(1)} s)`);
 
-    const t0 = performance.now();
-    const imported = await withPeakRss(() =>
-      contactsImportCommand({ db, vault: ctx.vault }, file, { workspace: 'bench', lawfulBasis: 'legitimate_interests', source: 'bench import' },
-        process.env.BENCH_IMPORT_BATCH ? { batchSize: Number(process.env.BENCH_IMPORT_BATCH) } : {}),
-    );
-    const importMs = performance.now() - t0;
-    const status = imported.value;
-    const rate = status.created / (importMs / 1000);
+    const cli = await importWithCli(file, {
+      ...process.env, DATABASE_URL: pgdb.ownerUrl, DATABASE_APP_URL: pgdb.appUrl, DATA_DIR: config.dataDir,
+      CONFIDANT_KEYS_DIR: path.join(dir, 'keys'), LOG_LEVEL: 'silent',
+    });
+    const status = cli.status;
+    const rate = status.created / (cli.ms / 1000);
     print(`import: ${status.status}, ${status.created.toLocaleString('en')} created, ${status.rejected} rejected, ${status.skipped} skipped`);
-    print(`imported = searchable: ${rate.toFixed(0)} rows/s (${(importMs / 1000).toFixed(1)} s; target < 120 s for 1M) — ratio to raw COPY ${(rate / copyRate).toFixed(3)} (target ≥ 0.25) ${rate / copyRate >= 0.25 ? 'OK' : 'MISSED'}`);
-    print(`peak memory (RSS) during the import: ${imported.peakMb.toFixed(0)} MB (target < 600 MB) ${imported.peakMb < 600 ? 'OK' : 'MISSED'}`);
+    print(`imported = searchable: ${rate.toFixed(0)} rows/s (${(cli.ms / 1000).toFixed(1)} s from spawn to exit; target < 120 s for 1M) — ratio to raw COPY ${(rate / copyRate).toFixed(3)} (target ≥ 0.25) ${rate / copyRate >= 0.25 ? 'OK' : 'MISSED'}`);
+    print(`peak memory (VmHWM of the import process): ${cli.peakMb.toFixed(0)} MB (target < 600 MB) ${cli.peakMb < 600 ? 'OK' : 'MISSED'}`);
 
     // The end check: random rows found through the real service.
     let found = 0;
@@ -139,9 +174,20 @@ export async function run(): Promise<void> {
       const g = generateContact(Math.floor((k * N) / 20) + 7, companies);
       await db.withWorkspace(ws, async (trx) => {
         const byEmail = await findByEmail(ctx, trx, ws, g.input.emails[0]!.address.toUpperCase());
-        const page = await listContacts(ctx, trx, ws, { q: `${g.input.lastName.slice(0, 3)} ${g.input.emails[0]!.address.split('@')[0]}`, limit: 50 });
         const hit = byEmail[0];
-        if (byEmail.length === 1 && hit && page.items.some((i) => i.id === hit.id)) found += 1;
+        if (byEmail.length !== 1 || !hit) return;
+        // Paged like a user would: a short id word (contact 7) leaves only the names, which hundreds share at 1M.
+        const q = `${g.input.lastName.slice(0, 3)} ${g.input.emails[0]!.address.split('@')[0]}`;
+        let cursor: string | undefined;
+        for (let p = 0; p < 20; p++) {
+          const page = await listContacts(ctx, trx, ws, { q, limit: 50, ...(cursor ? { cursor } : {}) });
+          if (page.items.some((i) => i.id === hit.id)) {
+            found += 1;
+            return;
+          }
+          cursor = page.nextCursor ?? undefined;
+          if (!cursor) return;
+        }
       });
     }
     print(`correctness: ${found}/20 random imported contacts found by email and by q ${found === 20 ? 'OK' : 'FAILED'}`);

@@ -50,7 +50,7 @@ export interface Indexers {
 }
 
 /** Memo entries kept before starting afresh (a bulk import sees the same words again and again). */
-const MEMO_LIMIT = 100_000;
+const MEMO_LIMIT = 20_000;
 
 function memo<T>(compute: (key: string) => T): (key: string) => T {
   const cache = new Map<string, T>();

@@ -59,8 +59,9 @@ export const CONTACT_COLUMNS = [
 /** CONTACT_COLUMNS for raw SQL over alias `c`. */
 export const CONTACT_COLUMNS_SQL = sql.raw(CONTACT_COLUMNS.map((c) => `c.${c}`).join(', '));
 
-/** A blind term list as a PostgreSQL array literal (both drivers pass text the same way). */
-export const termsLiteral = (terms: readonly number[]): string => `{${terms.join(',')}}`;
+import { termsLiteral } from './terms.js';
+
+export { termsLiteral };
 
 /** Rows per insert statement: one array parameter per column, so the statement does not grow with the rows. */
 const INSERT_CHUNK = 5_000;

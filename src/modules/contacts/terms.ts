@@ -24,6 +24,9 @@ export function workspaceTag(workspaceId: string): number {
   return parseInt(workspaceId.slice(0, 4), 16);
 }
 
+/** A blind term list as a PostgreSQL array literal (both drivers pass text the same way). */
+export const termsLiteral = (terms: readonly number[]): string => `{${terms.join(',')}}`;
+
 /** A term from a blind value already reduced to an unsigned 32-bit integer. */
 export function termOf(tag: number, kind: TermKind, value: number): number {
   return tag * TAG_SHIFT + TERM_KIND[kind] * KIND_SHIFT + (value >>> 0);

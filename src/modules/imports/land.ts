@@ -6,6 +6,11 @@
  * are confirmed by a query and decryption. A row sharing an email or phone
  * with an earlier row of the same batch lands after what precedes it, so it
  * sees that row exactly as a sequential import would.
+ *
+ * Two batches may be in their transactions at once (run.ts), each on its own
+ * connection, so the database works on one while the other commits. Order
+ * holds all the same: a batch checks and moves the import's progress last,
+ * only once the batch before it committed, and under the import row's lock.
  */
 import type { AppContext } from '../../app.js';
 import { auditId, recordAuditMany, type AuditEventInput } from '../../platform/audit/index.js';
@@ -35,6 +40,7 @@ export type StoredOptions = ImportOptions & { ownerOnly?: string | null };
 export interface RunState {
   ws: string;
   importId: string;
+  actor: ImportActor;
   options: StoredOptions;
   header: string[];
   fields: Array<ImportField | null>;
@@ -47,45 +53,60 @@ export interface RunState {
    * was running when the run started, so stored values span two versions).
    */
   known: { email: BlindSet; phone: BlindSet } | null;
-  /** Company name (normalized) → id, for this run, committed batches only. */
+  /** Company name (normalized) → id, for this run (resolveCompanies commits them before a batch lands). */
   companies: Map<string, string>;
 }
 
-export type LandOutcome = 'committed' | 'superseded' | 'rekey';
+/** 'aborted': the batch before it did not commit, so this one rolled back too. */
+export type LandOutcome = 'committed' | 'superseded' | 'rekey' | 'aborted';
 
 interface BatchResult extends Progress {
   createdIds: string[];
   updatedIds: string[];
 }
 
-const actorOf = (imp: ImportRow): ImportActor => ({ type: imp.actor_type as ImportActor['type'], id: imp.actor_id });
+export const actorOf = (imp: ImportRow): ImportActor => ({ type: imp.actor_type as ImportActor['type'], id: imp.actor_id });
 const companyKey = (name: string): string => name.normalize('NFC').trim().replace(/\s+/gu, ' ').toLowerCase();
+
+/**
+ * The companies a batch names, found or created in their own transaction
+ * before the batch lands (two batches in flight never create one twice). A
+ * crash in between leaves the company, which the next run finds by name.
+ */
+export async function resolveCompanies(ctx: Ctx, st: RunState, rows: readonly PreparedRow[]): Promise<void> {
+  const missing = new Map<string, string>();
+  for (const r of rows) if (r.company !== null && !st.companies.has(companyKey(r.company))) missing.set(companyKey(r.company), r.company);
+  if (missing.size === 0) return;
+  const found = await ctx.db.withWorkspace(st.ws, async (trx) => {
+    const out = new Map<string, string>();
+    for (const [key, name] of missing) {
+      const [existing] = await findCompaniesByName(trx, ctx.vault, st.ws, name);
+      const id = existing
+        ? existing.id
+        : (await createCompanies(trx, ctx.vault, { workspaceId: st.ws, now: ctx.now(), actor: st.actor }, [{ name }]))[0]!.id;
+      out.set(key, id);
+    }
+    return out;
+  });
+  for (const [k, v] of found) st.companies.set(k, v);
+}
 
 /** Duplicate keys of a row, as the match compares them (normalized plaintext, in memory only). */
 const dupKeys = (r: PreparedRow): string[] => [...r.emails.map((e) => `e:${e}`), ...r.phones.map((p) => `p:${p}`)];
 
 class BatchLander {
-  private readonly companies: Map<string, string>;
   private pending: PreparedRow[] = [];
 
   constructor(
     private readonly ctx: Ctx,
     private readonly trx: Trx,
     private readonly st: RunState,
-    private readonly imp: ImportRow,
     private readonly records: ReadonlyMap<number, CsvRecord>,
     readonly out: BatchResult,
-  ) {
-    // Companies this batch creates join the run's cache only once it commits.
-    this.companies = new Map(st.companies);
-  }
-
-  get resolvedCompanies(): ReadonlyMap<string, string> {
-    return this.companies;
-  }
+  ) {}
 
   async land(rows: readonly PreparedRow[]): Promise<void> {
-    const matching = this.imp.duplicates !== 'create';
+    const matching = this.st.options.duplicates !== 'create';
     const existing = matching ? await this.knownDuplicates(rows) : new Map<PreparedRow, string>();
     const seen = new Set<string>();
     for (const row of rows) {
@@ -128,39 +149,29 @@ class BatchLander {
   /** New rows so far, in one go: companies resolved, then keys, rows and lookups in bulk. */
   private async flush(): Promise<void> {
     if (this.pending.length === 0) return;
-    const actor = actorOf(this.imp);
-    const createdBy = actor.type === 'user' ? actor.id : null;
-    const contacts: SealedNewContact[] = [];
-    for (const r of this.pending) {
-      contacts.push({
-        id: r.id, recordHex: r.recordHex, specialHex: null, wrappedHex: r.wrappedHex,
-        // As POST /contacts: the member creating owns the contact.
-        ownerId: createdBy, createdBy,
-        companyId: r.company === null ? null : await this.companyId(r.company),
-        lawfulBasis: r.lawfulBasis, terms: r.terms, lookups: r.lookups,
-      });
-    }
+    const createdBy = this.st.actor.type === 'user' ? this.st.actor.id : null;
+    const contacts: SealedNewContact[] = this.pending.map((r) => ({
+      id: r.id, recordHex: r.recordHex, specialHex: null, wrappedHex: r.wrappedHex,
+      // As POST /contacts: the member creating owns the contact.
+      ownerId: createdBy, createdBy,
+      companyId: r.company === null ? null : this.companyId(r.company),
+      lawfulBasis: r.lawfulBasis, termsLiteral: r.termsLiteral, lookups: r.lookups,
+    }));
     await insertSealedContacts(this.ctx, this.trx, this.st.ws, this.st.keysVersion, contacts);
     for (const c of contacts) this.out.createdIds.push(c.id);
     this.out.created += contacts.length;
     this.pending = [];
   }
 
-  private async companyId(name: string): Promise<string> {
-    const key = companyKey(name);
-    const cached = this.companies.get(key);
-    if (cached) return cached;
-    const [found] = await findCompaniesByName(this.trx, this.ctx.vault, this.st.ws, name);
-    const id = found
-      ? found.id
-      : (await createCompanies(this.trx, this.ctx.vault, { workspaceId: this.st.ws, now: this.ctx.now(), actor: actorOf(this.imp) }, [{ name }]))[0]!.id;
-    this.companies.set(key, id);
+  private companyId(name: string): string {
+    const id = this.st.companies.get(companyKey(name));
+    if (!id) throw new Error('a company of the batch was not resolved before it landed');
     return id;
   }
 
   /** A row whose duplicate exists: skipped, or (policy update) the existing contact updated with its mapped fields. */
   private async duplicate(row: PreparedRow, existingId: string): Promise<void> {
-    if (this.imp.duplicates === 'skip') {
+    if (this.st.options.duplicates === 'skip') {
       this.out.skipped += 1;
       return;
     }
@@ -185,7 +196,7 @@ class BatchLander {
       ...(v.jobTitle !== undefined ? { jobTitle: checked.input.jobTitle ?? null } : {}),
       ...(v.city !== undefined ? { city: checked.input.city ?? null } : {}),
       ...(v.country !== undefined ? { country: checked.input.country ?? null } : {}),
-      ...(checked.company !== null ? { companyId: await this.companyId(checked.company) } : {}),
+      ...(checked.company !== null ? { companyId: this.companyId(checked.company) } : {}),
       emails: union(current.record.emails, checked.record.emails.map((e) => ({ address: e.address, primary: false })), (e) => e.address),
       phones: union(current.record.phones, checked.record.phones, (p) => p.number),
     };
@@ -195,44 +206,60 @@ class BatchLander {
   }
 }
 
+class Stop extends Error {
+  constructor(readonly outcome: Exclude<LandOutcome, 'committed'>) {
+    super(outcome);
+  }
+}
+
+export interface BatchJob {
+  /** The physical line this batch starts at: the import's resume_line once the batch before it committed. */
+  expectedLine: number;
+  nextLine: number;
+  records: readonly CsvRecord[];
+  prepared: PreparedBatch;
+  /** Settles true once the batch before this one committed (false if it did not). */
+  previous: Promise<boolean>;
+}
+
 /**
  * Lands one prepared batch in one transaction: the rows, the error file's
- * chunk, the audit events and the import's progress. 'superseded': another
- * run got here first; 'rekey': a key rotation changed the version the batch
- * was prepared under (nothing written; prepare again).
+ * chunk, the audit events and, last, the import's progress. 'superseded':
+ * another run got here first; 'rekey': a key rotation changed the version the
+ * batch was prepared under; 'aborted': the batch before did not commit. In
+ * each of those nothing of the batch is kept.
  */
-export async function landBatch(
-  ctx: Ctx, st: RunState, expectedLine: number, nextLine: number, records: readonly CsvRecord[], prepared: PreparedBatch,
-): Promise<{ outcome: LandOutcome; created: PreparedRow[] }> {
-  let lander: BatchLander | null = null;
-  const outcome = await ctx.db.withWorkspace(st.ws, async (trx): Promise<LandOutcome> => {
-    const imp = await importRow(trx, st.ws, st.importId, true);
-    // Another run (a job taken over after a lease ran out, the CLI beside a worker) got here first.
-    if (!imp || imp.status !== 'running' || Number(imp.resume_line) !== expectedLine) return 'superseded';
-    // Locked until commit: a rotation's barrier waits for this batch, or this batch sees the new version.
-    if ((await ctx.vault.currentVersion(trx, st.ws)) !== st.keysVersion) return 'rekey';
-    const out: BatchResult = { resumeLine: nextLine, processed: records.length, created: 0, updated: 0, skipped: 0, rejected: prepared.rejections.length, createdIds: [], updatedIds: [] };
-    lander = new BatchLander(ctx, trx, st, imp, new Map(records.map((r) => [r.line, r])), out);
-    await lander.land(prepared.rows);
-    if (prepared.rejections.length > 0) {
-      const text = prepared.rejections.map((r) => csvRow([r.line, r.column, r.reason])).join('');
-      await sealChunk(trx, ctx.vault, st.ws, st.importId, ERRORS, records[0]!.line, text);
-    }
-    const actor = actorOf(imp);
-    const events: AuditEventInput[] = [];
-    const details = { importId: auditId(st.importId) };
-    if (out.createdIds.length > 0) events.push({ action: 'contact.created', actor, subjectIds: out.createdIds, details });
-    if (out.updatedIds.length > 0) events.push({ action: 'contact.updated', actor, subjectIds: out.updatedIds, details });
-    await recordAuditMany(trx, events);
-    await advance(trx, st.ws, st.importId, out);
-    return 'committed';
-  });
-  if (outcome !== 'committed' || lander === null) return { outcome, created: [] };
-  const landed = lander as BatchLander;
-  for (const [k, v] of landed.resolvedCompanies) st.companies.set(k, v);
-  const createdIds = new Set(landed.out.createdIds);
-  const created = prepared.rows.filter((r) => createdIds.has(r.id));
-  // Later batches match against what this one committed (a file repeating a person).
-  if (st.known) for (const r of created) for (const l of r.lookups) (l.kind === KIND.email ? st.known.email : st.known.phone).add(l.value);
-  return { outcome, created };
+export async function landBatch(ctx: Ctx, st: RunState, job: BatchJob): Promise<{ outcome: LandOutcome; created: PreparedRow[] }> {
+  const { records, prepared } = job;
+  const out: BatchResult = { resumeLine: job.nextLine, processed: records.length, created: 0, updated: 0, skipped: 0, rejected: prepared.rejections.length, createdIds: [], updatedIds: [] };
+  let outcome: LandOutcome;
+  try {
+    await ctx.db.withWorkspace(st.ws, async (trx) => {
+      // Locked until commit: a rotation's barrier waits for this batch, or this batch sees the new version.
+      if ((await ctx.vault.currentVersion(trx, st.ws)) !== st.keysVersion) throw new Stop('rekey');
+      await new BatchLander(ctx, trx, st, new Map(records.map((r) => [r.line, r])), out).land(prepared.rows);
+      if (prepared.rejections.length > 0) {
+        const text = prepared.rejections.map((r) => csvRow([r.line, r.column, r.reason])).join('');
+        await sealChunk(trx, ctx.vault, st.ws, st.importId, ERRORS, records[0]!.line, text);
+      }
+      const events: AuditEventInput[] = [];
+      const details = { importId: auditId(st.importId) };
+      if (out.createdIds.length > 0) events.push({ action: 'contact.created', actor: st.actor, subjectIds: out.createdIds, details });
+      if (out.updatedIds.length > 0) events.push({ action: 'contact.updated', actor: st.actor, subjectIds: out.updatedIds, details });
+      await recordAuditMany(trx, events);
+      // Order: only after the batch before committed, and under the import row's lock.
+      if (!(await job.previous)) throw new Stop('aborted');
+      const imp = await importRow(trx, st.ws, st.importId, true);
+      // Another run (a job taken over after a lease ran out, the CLI beside a worker) got here first.
+      if (!imp || imp.status !== 'running' || Number(imp.resume_line) !== job.expectedLine) throw new Stop('superseded');
+      await advance(trx, st.ws, st.importId, out);
+    });
+    outcome = 'committed';
+  } catch (err) {
+    if (!(err instanceof Stop)) throw err;
+    outcome = err.outcome;
+  }
+  if (outcome !== 'committed') return { outcome, created: [] };
+  const createdIds = new Set(out.createdIds);
+  return { outcome, created: prepared.rows.filter((r) => createdIds.has(r.id)) };
 }

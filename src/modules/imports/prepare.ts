@@ -10,7 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { wrapSubjectKeyWith, type BulkKeys } from '../../platform/crypto/bulk.js';
 import { indexesOf, indexersFromKeys, type Indexers } from '../contacts/indexes.js';
 import { sealContact } from '../contacts/record.js';
-import { valueOfIndex } from '../contacts/terms.js';
+import { termsLiteral, valueOfIndex } from '../contacts/terms.js';
 import type { CsvRecord } from './csv-reader.js';
 import { checkRow, rejectionOf, rowInput, type Rejection } from './rows.js';
 import type { ImportField, ImportOptions } from './schemas.js';
@@ -35,7 +35,8 @@ export interface PreparedRow {
   company: string | null;
   /** contact_lookup rows (emails, phones): kind, value as hex and as the 32-bit number duplicates are matched on. */
   lookups: Array<{ kind: number; valueHex: string; value: number }>;
-  terms: number[];
+  /** The blind terms as an array literal. */
+  termsLiteral: string;
   /** Normalized, to confirm a duplicate candidate (in memory only, never stored as such). */
   emails: string[];
   phones: string[];
@@ -79,7 +80,7 @@ export class BatchPreparer {
         lawfulBasis: checked.input.lawfulBasis,
         company: checked.company,
         lookups: indexes.lookups.map((l) => ({ kind: l.kind, valueHex: l.value.toString('hex'), value: valueOfIndex(l.value) })),
-        terms: indexes.terms,
+        termsLiteral: termsLiteral(indexes.terms),
         emails: checked.record.emails.map((e) => e.address),
         phones: checked.record.phones.map((p) => p.number),
       });

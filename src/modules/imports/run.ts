@@ -11,7 +11,8 @@ import { auditCode, auditId, recordAuditMany } from '../../platform/audit/index.
 import { defaultCountry, exactLookupValues, INDEX_NAMES, KIND } from '../contacts/index.js';
 import { BlindSet } from './blind-set.js';
 import { CsvFormatError, CsvReader, type CsvRecord } from './csv-reader.js';
-import { landBatch, type ImportActor, type RunState, type StoredOptions } from './land.js';
+import { actorOf, type ImportActor, type RunState, type StoredOptions } from './land.js';
+import { LandingPipeline, type ReadyBatch } from './pipeline.js';
 import { inlinePreparer, threadPreparer, type Preparer } from './prepare-pool.js';
 import type { PreparedBatch, PrepareContext } from './prepare.js';
 import { deleteChunks, importRow, setStatus, uploadBytes, UPLOAD } from './queries.js';
@@ -74,6 +75,7 @@ export async function runImport(ctx: Ctx, ws: string, importId: string, opts: Ru
 
 interface Start {
   resumeLine: number;
+  actor: ImportActor;
   options: StoredOptions;
   country: string | null;
   keys: PrepareContext['keys'];
@@ -90,7 +92,7 @@ async function start(ctx: Ctx, ws: string, importId: string): Promise<Start | nu
     const options = await ctx.vault.openJson<StoredOptions>(trx, OPTIONS_TARGET(ws, importId), imp.options);
     const keys = await ctx.vault.bulkKeys(trx, ws, INDEX_NAMES);
     return {
-      resumeLine: Number(imp.resume_line), options, country: await defaultCountry(trx, ws), keys,
+      resumeLine: Number(imp.resume_line), actor: actorOf(imp), options, country: await defaultCountry(trx, ws), keys,
       rotating: (await ctx.vault.liveVersions(trx, ws)).length > 1, bytes: await uploadBytes(trx, ws, importId),
     };
   });
@@ -105,11 +107,14 @@ async function loadKnown(ctx: Ctx, ws: string): Promise<{ email: BlindSet; phone
   return known;
 }
 
-interface InFlight {
+interface Preparing {
   records: CsvRecord[];
   nextLine: number;
   prepared: Promise<PreparedBatch>;
 }
+
+/** Transactions landing at once: two on PostgreSQL (pipeline.ts), one on PGlite's single connection. */
+const LANDING = { postgres: 2, pglite: 1 } as const;
 
 async function runOnce(ctx: Ctx, ws: string, importId: string, opts: RunOptions): Promise<RunOutcome | 'rekey'> {
   const s = await start(ctx, ws, importId);
@@ -121,31 +126,25 @@ async function runOnce(ctx: Ctx, ws: string, importId: string, opts: RunOptions)
   const threads = opts.threads ?? (s.bytes > THREADED_BYTES ? Math.min(2, os.availableParallelism()) : 0);
   // Matched by a query per batch while a rotation runs: stored values then span two key versions.
   const known = s.options.duplicates === 'create' || s.rotating ? null : await loadKnown(ctx, ws);
-  let st: RunState | null = null;
   let preparer: Preparer | null = null;
-  let expected = s.resumeLine;
+  let pipeline: LandingPipeline | null = null;
   let batch: CsvRecord[] = [];
-  const inflight: InFlight[] = [];
+  const preparing: Preparing[] = [];
   const ahead = Math.max(2, threads * 2);
 
-  /** Lands the oldest batch in flight; false when the run must stop (superseded or re-keyed). */
-  let stop: 'superseded' | 'rekey' | null = null;
-  const landHead = async (): Promise<boolean> => {
-    const b = inflight.shift()!;
-    const prepared = await b.prepared;
-    const { outcome } = await landBatch(ctx, st!, expected, b.nextLine, b.records, prepared);
-    if (outcome !== 'committed') {
-      stop = outcome;
-      return false;
-    }
-    expected = b.nextLine;
+  const onCommitted = async (b: ReadyBatch): Promise<void> => {
     if (opts.onBatch) {
       const status = await importStatus(ctx, ws, importId);
       if (status) await opts.onBatch(status, b.records[0]!.line);
     }
     // On PGlite the single connection is serialized: let waiting requests through between batches.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    return true;
+  };
+
+  /** Hands the oldest prepared batch to the landing pipeline; false when the run must stop. */
+  const landOldest = async (): Promise<boolean> => {
+    const b = preparing.shift()!;
+    return pipeline!.add({ records: b.records, nextLine: b.nextLine, prepared: await b.prepared });
   };
 
   const submit = async (nextLine: number): Promise<boolean> => {
@@ -153,28 +152,37 @@ async function runOnce(ctx: Ctx, ws: string, importId: string, opts: RunOptions)
     const records = batch;
     batch = [];
     const prepared = preparer!.prepare(records);
-    prepared.catch(() => {}); // awaited in landHead; never an unhandled rejection meanwhile
-    inflight.push({ records, nextLine, prepared });
-    while (inflight.length > ahead) if (!(await landHead())) return false;
+    prepared.catch(() => {}); // awaited in landOldest; never an unhandled rejection meanwhile
+    preparing.push({ records, nextLine, prepared });
+    while (preparing.length > ahead) if (!(await landOldest())) return false;
     return true;
   };
 
   const take = async (records: CsvRecord[]): Promise<boolean> => {
     for (const rec of records) {
-      if (st === null) {
+      if (pipeline === null) {
         const header = rec.fields;
         const fields = columnFields(header, s.options.mapping);
         if (!fields.some((f) => f !== null)) throw new ImportFailed('no_known_columns');
-        st = { ws, importId, options: s.options, header, fields, country: s.country, keysVersion: s.keys.version, known, companies: new Map() };
+        const st: RunState = {
+          ws, importId, actor: s.actor, options: s.options, header, fields, country: s.country, keysVersion: s.keys.version, known, companies: new Map(),
+        };
         const pc: PrepareContext = { keys: s.keys, header, fields, options: s.options, country: s.country };
         preparer = threads > 0 ? await threadPreparer(pc, threads) : inlinePreparer(pc);
+        pipeline = new LandingPipeline(ctx, st, s.resumeLine, LANDING[ctx.db.kind], onCommitted);
         continue;
       }
-      if (rec.line < expected) continue; // committed by an earlier run
+      if (rec.line < pipeline.expected) continue; // committed by an earlier run
       if (batch.length >= batchSize && !(await submit(rec.line))) return false;
       batch.push(rec);
     }
     return true;
+  };
+
+  /** The run stopped early (another run holds the import, or the keys changed): wait for what is in flight. */
+  const stopped = async (): Promise<RunOutcome | 'rekey'> => {
+    await pipeline?.drain();
+    return pipeline?.stopped ?? 'superseded';
   };
 
   try {
@@ -187,7 +195,7 @@ async function runOnce(ctx: Ctx, ws: string, importId: string, opts: RunOptions)
       } catch {
         throw new ImportFailed('invalid_encoding');
       }
-      if (!(await take(reader.push(text)))) return stop ?? 'superseded';
+      if (!(await take(reader.push(text)))) return await stopped();
     }
     let tail: CsvRecord[];
     try {
@@ -196,12 +204,15 @@ async function runOnce(ctx: Ctx, ws: string, importId: string, opts: RunOptions)
       if (err instanceof CsvFormatError) throw new ImportFailed(err.reason);
       throw new ImportFailed('invalid_encoding');
     }
-    if (!(await take(tail))) return stop ?? 'superseded';
-    if (st === null) throw new ImportFailed('empty_file');
+    if (!(await take(tail))) return await stopped();
+    if (pipeline === null) throw new ImportFailed('empty_file');
     const last = batch[batch.length - 1];
-    if (!(await submit(last ? last.line + 1 : expected))) return stop ?? 'superseded';
-    while (inflight.length > 0) if (!(await landHead())) return stop ?? 'superseded';
+    if (!(await submit(last ? last.line + 1 : (pipeline as LandingPipeline).expected))) return await stopped();
+    while (preparing.length > 0) if (!(await landOldest())) return await stopped();
+    if (!(await (pipeline as LandingPipeline).drain())) return await stopped();
   } catch (err) {
+    // Nothing may still be landing when the import is marked failed (or the error goes up).
+    await (pipeline as LandingPipeline | null)?.drain().catch(() => {});
     const code = err instanceof ImportFailed ? err.code : err instanceof CsvFormatError ? err.reason : null;
     if (code === null) throw err;
     // Batches already prepared are dropped: nothing of them was written.

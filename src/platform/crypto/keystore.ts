@@ -42,6 +42,13 @@ export interface SubjectKeyRow {
 
 const BATCH = 1000;
 
+const PLAIN = /^[0-9A-Za-z-]*$/;
+
+function plainLiteral(values: ReadonlyArray<string | number>): string {
+  for (const v of values) if (typeof v === 'string' && !PLAIN.test(v)) throw new Error('not a plain array element');
+  return `{${values.join(',')}}`;
+}
+
 /**
  * The workspace's key versions, newest first. With `lockForWrite`, a FOR KEY SHARE
  * lock makes a rotation wait for this transaction before it re-indexes, so a
@@ -99,10 +106,11 @@ const BULK = 10_000;
 export async function insertSubjectKeysHex(trx: Trx, ws: string, rows: ReadonlyArray<{ subjectId: string; wsVersion: number; wrappedHex: string }>): Promise<void> {
   for (let i = 0; i < rows.length; i += BULK) {
     const part = rows.slice(i, i + BULK);
+    // Array literals joined here (uuids, integers and hex need no quoting; checked), not escaped element by element.
     await sql`insert into subject_keys (workspace_id, subject_id, ws_version, wrapped)
       select ${ws}::uuid, s, v, decode(w, 'hex')
-      from unnest(${part.map((r) => r.subjectId)}::uuid[], ${part.map((r) => r.wsVersion)}::int[],
-                  ${part.map((r) => r.wrappedHex)}::text[]) as t(s, v, w)`.execute(trx);
+      from unnest(${plainLiteral(part.map((r) => r.subjectId))}::uuid[], ${plainLiteral(part.map((r) => r.wsVersion))}::int[],
+                  ${plainLiteral(part.map((r) => r.wrappedHex))}::text[]) as t(s, v, w)`.execute(trx);
   }
 }
 

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type QueryResult, type RawBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../../config.js';
@@ -121,6 +120,8 @@ export async function openDatabase(config: DatabaseConfig, options: OpenOptions 
 
 async function openPGlite(dataDir: string | null, options: OpenOptions): Promise<Database> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  // Loaded only when used: the module alone is ≈ 50 MB of a PostgreSQL deployment's memory.
+  const { PGlite } = await import('@electric-sql/pglite');
   const pglite = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     parsers: {
