@@ -12,6 +12,7 @@
  * holds all the same: a batch checks and moves the import's progress last,
  * only once the batch before it committed, and under the import row's lock.
  */
+import { sql } from 'kysely';
 import type { AppContext } from '../../app.js';
 import { auditId, recordAuditMany, type AuditEventInput } from '../../platform/audit/index.js';
 import { csvRow } from '../../platform/csv.js';
@@ -247,8 +248,12 @@ export async function landBatch(ctx: Ctx, st: RunState, job: BatchJob): Promise<
       if (out.createdIds.length > 0) events.push({ action: 'contact.created', actor: st.actor, subjectIds: out.createdIds, details });
       if (out.updatedIds.length > 0) events.push({ action: 'contact.updated', actor: st.actor, subjectIds: out.updatedIds, details });
       await recordAuditMany(trx, events);
-      // Order: only after the batch before committed, and under the import row's lock.
+      // Order: only after the batch before committed, and under the import row's lock. That lock (FOR NO
+      // KEY UPDATE) must not wait on the next batch, which is in its transaction meanwhile holding a KEY
+      // SHARE lock on the same row (its error chunk's foreign key); a bounded wait turns any other such
+      // cycle, which the database cannot see through this JavaScript wait, into an error and a retry.
       if (!(await job.previous)) throw new Stop('aborted');
+      await sql`select set_config('lock_timeout', '60s', true)`.execute(trx);
       const imp = await importRow(trx, st.ws, st.importId, true);
       // Another run (a job taken over after a lease ran out, the CLI beside a worker) got here first.
       if (!imp || imp.status !== 'running' || Number(imp.resume_line) !== job.expectedLine) throw new Stop('superseded');

@@ -41,7 +41,7 @@ export async function deleteImport(trx: Trx, workspaceId: string, id: string): P
 const COLUMNS = sql`id, status, options, duplicates, actor_type, actor_id, resume_line::int as resume_line, processed, created, updated, skipped, rejected, error_code`;
 
 export async function importRow(trx: Trx, workspaceId: string, id: string, lock = false): Promise<ImportRow | null> {
-  const r = await sql<ImportRow>`select ${COLUMNS} from imports where workspace_id = ${workspaceId} and id = ${id} ${lock ? sql`for update` : sql``}`.execute(trx);
+  const r = await sql<ImportRow>`select ${COLUMNS} from imports where workspace_id = ${workspaceId} and id = ${id} ${lock ? sql`for no key update` : sql``}`.execute(trx);
   return r.rows[0] ?? null;
 }
 

@@ -132,4 +132,22 @@ describe('imports prepared by worker threads', () => {
       }
     });
   });
+
+  it('two runs of one import at once land every row exactly once', async () => {
+    const ws = await workspace(h);
+    const rows = Array.from({ length: 90 }, (_, i) => `Twin${i},Run${i},twin${i}@bulk.example`);
+    const id = await createImport(h.ctx, ws.workspaceId, { type: 'user', id: ws.owner.userId }, Readable.from([Buffer.from(['firstName,lastName,email', ...rows].join('\n'))]),
+      () => ({ lawfulBasis: 'consent', source: 'twins', duplicates: 'create' }));
+    const outcomes = await Promise.all([
+      runImport(h.ctx, ws.workspaceId, id, { batchSize: 4, threads: 2 }),
+      runImport(h.ctx, ws.workspaceId, id, { batchSize: 6, threads: 0 }),
+    ]);
+    expect(outcomes).toContain('done');
+    for (const o of outcomes) expect(['done', 'superseded']).toContain(o);
+    expect(await importStatus(h.ctx, ws.workspaceId, id)).toMatchObject({ status: 'done', processed: 90, created: 90 });
+    // duplicates 'create' matches nothing: a row landed twice would show as two contacts with one address.
+    const counts = await asOwner<{ n: number }>(h.t, `select count(*)::int as n from contact_lookup where workspace_id = $1 and kind = 1 group by value order by n desc limit 1`, [ws.workspaceId]);
+    expect(counts).toEqual([{ n: 1 }]);
+    expect(await asOwner<{ n: number }>(h.t, 'select count(*)::int as n from contacts where workspace_id = $1', [ws.workspaceId])).toEqual([{ n: 90 }]);
+  });
 });
