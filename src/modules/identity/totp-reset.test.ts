@@ -6,7 +6,9 @@ import { resetTwoFactorCommand } from './totp-cli.js';
 import { registerTotpRoutes } from './totp-routes.js';
 import { enrolViaApi, outboxMessages } from './totp.test-helper.js';
 
-let clock = new Date('2026-11-24T10:00:05Z');
+// Five seconds into the next TOTP step: jobs are queued at the database's now() and run when the clock passed to
+// runOnce reaches it, so a clock fixed at a past date left the reset mail unsent (this test failed from 2026-12-05).
+let clock = new Date(Math.ceil(Date.now() / 30_000) * 30_000 + 5_000);
 const now = () => clock;
 const nextStep = () => {
   clock = new Date(clock.getTime() + 30_000);
