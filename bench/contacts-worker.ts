@@ -6,7 +6,7 @@
  * own connections. Crypto and COPY overlap: the database parses one chunk
  * while this thread seals the next.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -15,6 +15,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { INDEX_NAMES, indexersFromKeys, indexesOf, type Indexers } from '../src/modules/contacts/lookup.js';
 import { recordOf } from '../src/modules/contacts/prepare.js';
 import { sealContact } from '../src/modules/contacts/record.js';
+import { clusteredIds } from '../src/modules/imports/prepare.js';
 import { deriveKey, encodeAad, gcmSeal } from '../src/platform/crypto/envelope.js';
 import { generateContact } from './contacts-gen.js';
 
@@ -99,13 +100,15 @@ async function main(job: WorkerJob): Promise<WorkerDone> {
     let c = '';
     let k = '';
     let l = '';
+    // Ids as an import makes them (runs of neighbours at random places), so search sees imported data.
+    const newIds = clusteredIds(CHUNK);
     for (let i = start; i < Math.min(job.to, start + CHUNK); i++) {
       const g = generateContact(i, job.companyCount);
       const company = g.company === null ? null : job.companies[g.company]!;
       const errors: Array<{ path: string; message: string }> = [];
       const record = recordOf({ ...g.input, companyId: company?.id ?? null }, null, errors);
       if (errors.length > 0) throw new Error(`generated contact ${i} is invalid: ${errors.map((e) => e.path).join(', ')}`);
-      const id = randomUUID();
+      const id = newIds[i - start]!;
       const key = randomBytes(32);
       const sealed = sealContact({ workspaceId: ws, subjectId: id, version: 1, key }, ws, id, 1, record, {});
       const wrapped = gcmSeal(wrapKey, job.wsVersion, encodeAad(['subject-key', ws, id]), key);
