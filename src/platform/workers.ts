@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 const bundles = new Map<string, Promise<URL | null>>();
 
@@ -47,17 +47,25 @@ async function bundle(entry: URL): Promise<URL | null> {
   }
 }
 
-function tsxWorker(file: URL, workerData: unknown): Worker {
+function tsxWorker(file: URL, workerData: unknown, limits: Pick<WorkerOptions, 'resourceLimits'> = {}): Worker {
   const api = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); })`;
-  return new Worker(code, { eval: true, workerData });
+  return new Worker(code, { eval: true, workerData, ...limits });
 }
 
-/** A worker running `file` (a TypeScript module of this codebase) with `workerData`; `bundled: false` forces the tsx path. */
-export async function startTsWorker(file: URL, workerData: unknown, opts: { bundled?: boolean } = {}): Promise<Worker> {
-  if (opts.bundled === false) return tsxWorker(file, workerData);
+export interface WorkerStartOptions {
+  /** false forces the tsx path (tests). */
+  bundled?: boolean;
+  /** Heap bounds (V8 grows a busy worker's heap far past its live data otherwise). */
+  resourceLimits?: WorkerOptions['resourceLimits'];
+}
+
+/** A worker running `file` (a TypeScript module of this codebase) with `workerData`. */
+export async function startTsWorker(file: URL, workerData: unknown, opts: WorkerStartOptions = {}): Promise<Worker> {
+  if (opts.bundled === false) return tsxWorker(file, workerData, opts.resourceLimits ? { resourceLimits: opts.resourceLimits } : {});
   let built = bundles.get(file.href);
   if (!built) bundles.set(file.href, (built = bundle(file)));
   const url = await built;
-  return url ? new Worker(url, { workerData }) : tsxWorker(file, workerData);
+  const limits = opts.resourceLimits ? { resourceLimits: opts.resourceLimits } : {};
+  return url ? new Worker(url, { workerData, ...limits }) : tsxWorker(file, workerData, limits);
 }

@@ -48,7 +48,9 @@ export async function threadPreparer(pc: PrepareContext, threads: number): Promi
     pending.clear();
   };
   for (let i = 0; i < threads; i++) {
-    const w = await startTsWorker(file, pc);
+    // A worker's live data is a batch or two and its memo (a few MB): bounded heaps keep the
+    // import process under its memory budget (docs/performance.md) at ≈ 3 % of the speed.
+    const w = await startTsWorker(file, pc, { resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 } });
     w.on('message', (m: { seq: number; batch?: PreparedBatch; error?: string }) => {
       const p = pending.get(m.seq);
       if (!p) return;
