@@ -7,7 +7,7 @@ import type { RawBuilder } from 'kysely';
 import type { AppContext } from '../../app.js';
 import type { Trx } from '../../platform/db/database.js';
 import { AppError, badRequest, validationFailed } from '../../platform/errors.js';
-import { candidateCount, candidateRows, countVisible, keyOf, type BlindFilter, type KeyOrder, type Keyset } from './candidates.js';
+import { candidateCount, candidateEstimate, candidateRows, countVisible, keyOf, termHolders, type BlindFilter, type CandidateQuery, type KeyOrder, type Keyset } from './candidates.js';
 import { getCompanyNames } from './deps.js';
 import { INDEXES, TOKEN_INDEX } from './lookup.js';
 import { matchesAll, normalizeEmail, normalizeTag, queryToken, queryWords } from './normalize.js';
@@ -85,12 +85,33 @@ async function planOf(ctx: Ctx, trx: Trx, ws: string, req: ListRequest): Promise
     const values = await ctx.vault.blindIndexCandidates(trx, ws, INDEXES.tag.name, tag, INDEXES.tag.bits);
     filters.push({ type: 'terms', values: values.map((v) => termOf(tagOfWs, 'tag', valueOfIndex(v))) });
   }
+  await heldByIds(trx, ws, filters);
   const verify = (record: ContactRecord, companyName: string | null): boolean =>
     (words.length === 0 || matchesAll(words, searchableWords(record, companyName))) &&
     (email === null || record.emails.some((e) => e.address === email)) &&
     (tag === null || record.tags.some((t) => normalizeTag(t) === tag)) &&
     (req.scope === undefined || req.scope.verify(record));
   return { filters, verify, ...(req.scope ? { where: req.scope.where } : {}) };
+}
+
+/** Terms held by fewer people than this are looked up through the GIN index (termHolders); more walk the id order. */
+const HOLDERS_CAP = 8_000;
+
+/**
+ * Replaces the terms filters (one value each: no rotation running) by the
+ * list of their holders when the statistics expect few: the GIN lookup, which
+ * the app role's own query cannot use under row-level security (migration
+ * 0023). A common word keeps its terms filter: walking the id order finds a
+ * page of it at once. Sorted, the list serves pages in id order by key.
+ */
+async function heldByIds(trx: Trx, ws: string, filters: BlindFilter[]): Promise<void> {
+  const terms = filters.filter((f): f is Extract<BlindFilter, { type: 'terms' }> => f.type === 'terms');
+  if (terms.length === 0 || terms.some((f) => f.values.length !== 1)) return;
+  if ((await candidateEstimate(trx, { workspaceId: ws, filters: terms })) > HOLDERS_CAP) return;
+  const ids = await termHolders(trx, terms.map((f) => f.values[0]!), HOLDERS_CAP);
+  if (ids === null) return;
+  const rest = filters.filter((f) => f.type !== 'terms');
+  filters.splice(0, filters.length, ...rest, { type: 'ids', values: ids });
 }
 
 /** Decrypts a batch of candidates and keeps the verified ones, in order. */
@@ -194,6 +215,24 @@ const roundEstimate = (n: number): number => {
 };
 
 /**
+ * Candidates after the first `seen` (those read so far, in the query's
+ * order), up to about `cap`. When the statistics expect far more than the cap
+ * their estimate is the answer; otherwise the candidates are counted (all of
+ * them, minus those seen: a count from a cursor walks the id order instead of
+ * the GIN index).
+ */
+async function remainingCandidates(trx: Trx, q: Omit<CandidateQuery, 'limit' | 'after' | 'order' | 'desc'>, seen: number, cap: number): Promise<number> {
+  const [only] = q.filters;
+  // The holders are known and nothing else narrows: they are the candidates.
+  if (q.filters.length === 1 && only?.type === 'ids' && q.ownerOnly === undefined && q.companyId === undefined && q.where === undefined) {
+    return Math.max(0, only.values.length - seen);
+  }
+  const expected = (await candidateEstimate(trx, q)) - seen;
+  if (expected > cap * 4) return expected;
+  return Math.max(0, (await candidateCount(trx, q, cap + seen)) - seen);
+}
+
+/**
  * Fills a page from verified candidates, batch by batch, and knows whether
  * another match follows. The first page also answers `total`: exact when the
  * candidates left after a full page fit EXACT_BUDGET, otherwise an estimate
@@ -225,7 +264,7 @@ async function searchPage(ctx: Ctx, trx: Trx, ws: string, plan: Plan, req: ListR
       // One index count, capped where the estimate would pass the cap anyway.
       counted = true;
       const cap = Math.max(EXACT_BUDGET, Math.ceil((TOTAL_CAP * seen) / verified)) + 1;
-      const remaining = await candidateCount(trx, { ...query, after: cursor }, cap);
+      const remaining = await remainingCandidates(trx, query, seen, cap);
       if (remaining > EXACT_BUDGET) {
         const estimate = verified + (remaining * verified) / seen;
         return { items, more: true, total: estimate > TOTAL_CAP ? TOTAL_CAP + 1 : roundEstimate(estimate), estimated: true };

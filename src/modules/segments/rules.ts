@@ -59,11 +59,16 @@ function lookupExists(kind: 'email' | 'phone', values: readonly Buffer[]): RawBu
     and l.kind = ${KIND[kind]} and l.value in (${sql.join(values.map((v) => sql`${v}`))}) and l.contact_id = c.id)`;
 }
 
-/** Tags and country: a blind term on the contact's row (GIN). */
+/**
+ * Tags and country: a blind term on the contact's row, looked up through its
+ * GIN index by confidant_contacts_holding (migration 0023: row-level security
+ * keeps the app role's own `terms && …` from using the index). One lookup per
+ * live key version.
+ */
 function termHeld(ws: string, kind: 'tag' | 'country', values: readonly Buffer[]): RawBuilder<unknown> {
   if (values.length === 0) return sql`false`;
-  const terms = values.map((v) => termOf(workspaceTag(ws), kind, valueOfIndex(v)));
-  return sql`c.terms && ${termsLiteral(terms)}::bigint[]`;
+  const lookups = values.map((v) => sql`select confidant_contacts_holding(${termsLiteral([termOf(workspaceTag(ws), kind, valueOfIndex(v))])}::bigint[], null)`);
+  return sql`c.id in (${sql.join(lookups, sql` union all `)})`;
 }
 
 const nullable = (column: RawBuilder<unknown>, value: string | null): RawBuilder<unknown> =>
