@@ -17,7 +17,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { registerModules } from '../src/modules/index.js';
-import { candidateCount, candidateRows } from '../src/modules/contacts/candidates.js';
+import { candidateCount, candidateEstimate, candidateRows, type BlindFilter } from '../src/modules/contacts/candidates.js';
+import { heldByIds } from '../src/modules/contacts/search.js';
 import { listContacts } from '../src/modules/contacts/index.js';
 import { TOKEN_INDEX } from '../src/modules/contacts/lookup.js';
 import { foldWords, queryToken } from '../src/modules/contacts/normalize.js';
@@ -81,11 +82,15 @@ async function profile(l: Loaded, queries: readonly string[]): Promise<{ sqlMs: 
     await l.db.withWorkspace(l.workspaceId, async (trx) => {
       const prfs = await l.ctx.vault.blockIndexCandidates(trx, l.workspaceId, TOKEN_INDEX.name);
       const values = prfs.map((p) => termOf(workspaceTag(l.workspaceId), 'token', p.one(queryToken(q), TOKEN_INDEX.bits)));
-      const query = { workspaceId: l.workspaceId, filters: [{ type: 'terms' as const, values }], order: 'id' as const, desc: false };
       const t0 = performance.now();
+      // As listContacts plans it: few holders through the GIN index, a common word along the id order.
+      const filters: BlindFilter[] = [{ type: 'terms', values }];
+      await heldByIds(trx, l.workspaceId, filters);
+      const query = { workspaceId: l.workspaceId, filters, order: 'id' as const, desc: false };
       const rows = await candidateRows(trx, { ...query, after: null, limit: 51 });
-      const last = rows[rows.length - 1];
-      const rest = last ? await candidateCount(trx, { ...query, after: { value: null, id: last.id } }, 1_500) : 0;
+      // As searchPage: the statistics' estimate when far past the cap, else a count of all candidates.
+      const expected = (await candidateEstimate(trx, query)) - rows.length;
+      const rest = expected > 1_500 * 4 ? expected : (await candidateCount(trx, query, 1_500 + rows.length)) - rows.length;
       sqlMs.push(performance.now() - t0);
       candidates.push(rows.length + rest);
     });
@@ -146,7 +151,7 @@ export async function run(): Promise<void> {
     const missed = figures.filter((f) => f.target !== null && f.p99 >= f.target);
     if (missed.length > 0) {
       print('profile of the missed figures (direct service calls, medians of 20 queries, no HTTP):');
-      print('  figure                 candidates (≤1,551)  total  SQL ms  service ms  (decrypt+re-check ≈ service − SQL; HTTP+auth+audit+queueing ≈ HTTP p50 − service)');
+      print('  figure                 candidates (est.)    total  SQL ms  service ms  (decrypt+re-check ≈ service − SQL; HTTP+auth+audit+queueing ≈ HTTP p50 − service)');
       for (const f of missed) {
         const len = PREFIXES.find((p) => f.name === `prefix q, ${p} chars`);
         if (len === undefined) continue;

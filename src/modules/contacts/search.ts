@@ -104,7 +104,7 @@ const HOLDERS_CAP = 8_000;
  * 0023). A common word keeps its terms filter: walking the id order finds a
  * page of it at once. Sorted, the list serves pages in id order by key.
  */
-async function heldByIds(trx: Trx, ws: string, filters: BlindFilter[]): Promise<void> {
+export async function heldByIds(trx: Trx, ws: string, filters: BlindFilter[]): Promise<void> {
   const terms = filters.filter((f): f is Extract<BlindFilter, { type: 'terms' }> => f.type === 'terms');
   if (terms.length === 0 || terms.some((f) => f.values.length !== 1)) return;
   if ((await candidateEstimate(trx, { workspaceId: ws, filters: terms })) > HOLDERS_CAP) return;
