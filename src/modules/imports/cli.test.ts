@@ -98,12 +98,12 @@ describe('confidant contacts import', () => {
     expect(bad.stderr).toMatch(/lawfulBasis/);
   });
 
-  it('a process killed with SIGKILL mid-import leaves whole batches only; resuming lands each remaining row once', async () => {
+  it('a process killed with SIGKILL mid-import (two worker threads preparing) leaves whole batches only; resuming lands each remaining row once', async () => {
     const total = 60;
     const csv = ['firstName,lastName,email', ...people(0, total)].join('\n');
     const importId = await withRuntime((ctx) => createImport(ctx, workspaceId, { type: 'operator', id: null }, Readable.from([Buffer.from(csv)]), () => ({ lawfulBasis: 'consent', source: 'kill test' })));
 
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, workspaceId, importId, '4'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, workspaceId, importId, '4', '2'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
@@ -137,7 +137,7 @@ describe('confidant contacts import', () => {
       expect(before!.created).toBeGreaterThanOrEqual(12);
       expect(before!.created).toBeLessThan(total);
 
-      expect(await runImport(ctx, workspaceId, importId, { batchSize: 4 })).toBe('done');
+      expect(await runImport(ctx, workspaceId, importId, { batchSize: 4, threads: 2 })).toBe('done');
       const after = await importStatus(ctx, workspaceId, importId);
       expect(after).toMatchObject({ status: 'done', processed: total, created: total, rejected: 0 });
       expect(await count()).toBe(total + 1);
