@@ -150,4 +150,21 @@ describe('imports prepared by worker threads', () => {
     expect(counts).toEqual([{ n: 1 }]);
     expect(await asOwner<{ n: number }>(h.t, 'select count(*)::int as n from contacts where workspace_id = $1', [ws.workspaceId])).toEqual([{ n: 90 }]);
   });
+
+  it('while a key rotation is half done, duplicates are still found (asked of the database, both versions)', async () => {
+    const ws = await workspace(h);
+    await h.ctx.db.withWorkspace(ws.workspaceId, (trx) =>
+      createContacts(h.ctx, trx, ws.workspaceId, [{ firstName: 'Before', lastName: 'Rotation', emails: [{ address: 'before@rotation.example' }], lawfulBasis: 'consent', source: 'x' }]));
+    // A rotation that stopped after adding the new workspace key: stored index values are under the old version.
+    const epoch = await h.ctx.keyring.addEpoch();
+    await h.ctx.db.withWorkspace(ws.workspaceId, (trx) => h.ctx.vault.ensureWorkspaceKey(trx, ws.workspaceId, epoch));
+    const csv = 'firstName,lastName,email\nAgain,Before,BEFORE@rotation.example\nNew,Person,new@rotation.example\n';
+    const r = await importInto(ws, csv, { batchSize: 1, threads: 2 });
+    expect(r.status).toMatchObject({ processed: 2, created: 1, skipped: 1 });
+    await rotateKeys({ db: h.ctx.db, keyring: h.ctx.keyring, vault: h.ctx.vault, now: h.ctx.now() });
+    await h.ctx.db.withWorkspace(ws.workspaceId, async (trx) => {
+      expect(await findByEmail(h.ctx, trx, ws.workspaceId, 'before@rotation.example')).toHaveLength(1);
+      expect(await findByEmail(h.ctx, trx, ws.workspaceId, 'new@rotation.example')).toHaveLength(1);
+    });
+  });
 });
