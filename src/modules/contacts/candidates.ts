@@ -7,6 +7,7 @@
  * random, so matches are spread evenly along it).
  */
 import { sql, type RawBuilder } from 'kysely';
+import { plainArray } from '../../platform/db/array-literal.js';
 import type { Trx } from '../../platform/db/database.js';
 import { CONTACT_COLUMNS_SQL, termsLiteral, type ContactRow } from './queries.js';
 
@@ -102,7 +103,7 @@ function blindConditions(workspaceId: string, filters: readonly BlindFilter[]): 
       conds.push(sql`c.id in (select d.contact_id from contact_lookup d
         where d.workspace_id = ${workspaceId} and d.kind = ${f.kind} and d.value in (${inValues(f.values)}))`);
     } else if (f.type === 'ids') {
-      conds.push(sql`c.id = any(${`{${f.values.join(',')}}`}::uuid[])`);
+      conds.push(sql`c.id = any(${plainArray(f.values)}::uuid[])`);
     }
   }
   return conds;

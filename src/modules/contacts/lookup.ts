@@ -44,11 +44,17 @@ export async function replaceLookups(trx: Trx, workspaceId: string, indexes: Rea
   await insertLookupRows(trx, [...indexes].flatMap(([id, ix]) => lookupRowsOf(workspaceId, id, ix)));
 }
 
-/** Recomputes and rewrites every blind value of existing contacts (re-index, company re-token). */
+/** Writes computed lookups and terms of existing contacts whose lookup rows are gone. */
+async function storeIndexes(trx: Trx, workspaceId: string, indexes: ReadonlyMap<string, ContactIndexes>): Promise<void> {
+  await insertLookupRows(trx, [...indexes].flatMap(([id, ix]) => lookupRowsOf(workspaceId, id, ix)));
+  await updateTerms(trx, workspaceId, [...indexes].map(([id, ix]) => ({ id, terms: ix.terms })));
+}
+
+/** Recomputes and rewrites every blind value of existing contacts (company re-token). */
 export async function rewriteIndexes(trx: Trx, vault: Vault, workspaceId: string, contacts: readonly Indexable[]): Promise<void> {
   const indexes = await computeIndexes(trx, vault, workspaceId, contacts);
-  await replaceLookups(trx, workspaceId, indexes);
-  await updateTerms(trx, workspaceId, [...indexes].map(([id, ix]) => ({ id, terms: ix.terms })));
+  await deleteLookupRows(trx, workspaceId, [...indexes.keys()]);
+  await storeIndexes(trx, workspaceId, indexes);
 }
 
 const REINDEX_BATCH = 500;
@@ -67,9 +73,7 @@ export async function reindexContacts(trx: Trx, vault: Vault, workspaceId: strin
     if (rows.length === 0) return total;
     const records = await openRecords(trx, vault, workspaceId, rows);
     const batch = rows.map((r) => ({ id: r.id, record: records.get(r.id)!, companyId: r.company_id }));
-    const indexes = await computeIndexes(trx, vault, workspaceId, batch);
-    await insertLookupRows(trx, [...indexes].flatMap(([id, ix]) => lookupRowsOf(workspaceId, id, ix)));
-    await updateTerms(trx, workspaceId, [...indexes].map(([id, ix]) => ({ id, terms: ix.terms })));
+    await storeIndexes(trx, workspaceId, await computeIndexes(trx, vault, workspaceId, batch));
     total += rows.length;
     after = rows[rows.length - 1]!.id;
   }

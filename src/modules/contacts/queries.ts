@@ -1,6 +1,8 @@
 /** All SQL of the contacts module (routes and services never build SQL). */
 import { sql, type Insertable, type Selectable } from 'kysely';
+import { plainArray } from '../../platform/db/array-literal.js';
 import type { Trx } from '../../platform/db/database.js';
+import { termsLiteral } from './terms.js';
 
 export interface ContactsTable {
   workspace_id: string;
@@ -59,14 +61,12 @@ export const CONTACT_COLUMNS = [
 /** CONTACT_COLUMNS for raw SQL over alias `c`. */
 export const CONTACT_COLUMNS_SQL = sql.raw(CONTACT_COLUMNS.map((c) => `c.${c}`).join(', '));
 
-import { termsLiteral } from './terms.js';
-
 export { termsLiteral };
 
 /** Rows per insert statement: one array parameter per column, so the statement does not grow with the rows. */
 const INSERT_CHUNK = 5_000;
 
-/** A new contact row as inserted: ciphertext hex-encoded, with its blind terms. */
+/** A new contact row as inserted: ciphertext hex-encoded, with its blind values. */
 export interface NewContactRow {
   id: string;
   recordHex: string;
@@ -75,18 +75,43 @@ export interface NewContactRow {
   companyId: string | null;
   lawfulBasis: string;
   createdBy: string | null;
-  terms: readonly number[];
+  /** The blind terms as an array literal (termsLiteral), built where they were computed. */
+  termsLiteral: string;
+  lookups: ReadonlyArray<{ kind: number; valueHex: string }>;
 }
 
-/** New contacts (record version 1), as column arrays unnested server-side. */
+const TERMS_LITERAL = /^\{[0-9,]*\}$/;
+
+/** A text[] literal of term lists, each element quoted ("{1,2}"), cast per row to bigint[]. */
+function termsArray(rows: ReadonlyArray<{ termsLiteral: string }>): string {
+  return `{${rows.map((r) => {
+    if (!TERMS_LITERAL.test(r.termsLiteral)) throw new Error('not a terms literal');
+    return `"${r.termsLiteral}"`;
+  }).join(',')}}`;
+}
+
+/**
+ * New contacts (record version 1) and their lookup rows, one statement per
+ * 5,000 (contact_lookup has no foreign key to wait for): column arrays
+ * unnested server-side.
+ */
 export async function insertContactRows(trx: Trx, workspaceId: string, now: Date, rows: readonly NewContactRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     const part = rows.slice(i, i + INSERT_CHUNK);
-    await sql`insert into contacts (workspace_id, id, record_version, record, special, owner_id, company_id, lawful_basis, created_at, updated_at, created_by, terms)
-      select ${workspaceId}::uuid, id, 1, decode(r, 'hex'), decode(s, 'hex'), o, co, lb, ${now}::timestamptz, ${now}::timestamptz, cb, t::bigint[]
-      from unnest(${part.map((r) => r.id)}::uuid[], ${part.map((r) => r.recordHex)}::text[], ${part.map((r) => r.specialHex)}::text[],
-        ${part.map((r) => r.ownerId)}::uuid[], ${part.map((r) => r.companyId)}::uuid[], ${part.map((r) => r.lawfulBasis)}::text[],
-        ${part.map((r) => r.createdBy)}::uuid[], ${part.map((r) => termsLiteral(r.terms))}::text[]) as x(id, r, s, o, co, lb, cb, t)`.execute(trx);
+    const lookups = part.flatMap((c) => c.lookups.map((l) => ({ id: c.id, kind: l.kind, hex: l.valueHex })));
+    await sql`with c as (
+        insert into contacts (workspace_id, id, record_version, record, special, owner_id, company_id, lawful_basis, created_at, updated_at, created_by, terms)
+        select ${workspaceId}::uuid, id, 1, decode(r, 'hex'), decode(s, 'hex'), o, co, lb, ${now}::timestamptz, ${now}::timestamptz, cb, t::bigint[]
+        from unnest(${plainArray(part.map((c) => c.id))}::uuid[], ${plainArray(part.map((c) => c.recordHex))}::text[],
+          ${plainArray(part.map((c) => c.specialHex))}::text[], ${plainArray(part.map((c) => c.ownerId))}::uuid[],
+          ${plainArray(part.map((c) => c.companyId))}::uuid[], ${plainArray(part.map((c) => c.lawfulBasis))}::text[],
+          ${plainArray(part.map((c) => c.createdBy))}::uuid[], ${termsArray(part)}::text[]) as x(id, r, s, o, co, lb, cb, t)
+      )
+      insert into contact_lookup (workspace_id, kind, value, contact_id)
+      select ${workspaceId}::uuid, k, decode(v, 'hex'), id
+      from unnest(${plainArray(lookups.map((l) => l.id))}::uuid[], ${plainArray(lookups.map((l) => l.kind))}::smallint[],
+        ${plainArray(lookups.map((l) => l.hex))}::text[]) as y(id, k, v)
+      on conflict do nothing`.execute(trx);
   }
 }
 
@@ -110,16 +135,12 @@ const LOOKUP_CHUNK = 10_000;
  * drivers pass the same way.
  */
 export async function insertLookupRows(trx: Trx, rows: readonly LookupRow[]): Promise<void> {
-  await insertLookupRowsHex(trx, rows.map((r) => ({ workspaceId: r.workspace_id, contactId: r.contact_id, kind: r.kind, valueHex: Buffer.from(r.value).toString('hex') })));
-}
-
-export async function insertLookupRowsHex(trx: Trx, rows: ReadonlyArray<{ workspaceId: string; contactId: string; kind: number; valueHex: string }>): Promise<void> {
   for (let i = 0; i < rows.length; i += LOOKUP_CHUNK) {
     const chunk = rows.slice(i, i + LOOKUP_CHUNK);
     await sql`insert into contact_lookup (workspace_id, kind, value, contact_id)
       select w, k, decode(v, 'hex'), c
-      from unnest(${chunk.map((r) => r.workspaceId)}::uuid[], ${chunk.map((r) => r.kind)}::smallint[],
-        ${chunk.map((r) => r.valueHex)}::text[], ${chunk.map((r) => r.contactId)}::uuid[]) as t(w, k, v, c)
+      from unnest(${chunk.map((r) => r.workspace_id)}::uuid[], ${chunk.map((r) => r.kind)}::smallint[],
+        ${chunk.map((r) => Buffer.from(r.value).toString('hex'))}::text[], ${chunk.map((r) => r.contact_id)}::uuid[]) as t(w, k, v, c)
       on conflict do nothing`.execute(trx);
   }
 }

@@ -8,10 +8,10 @@ import type { AppContext } from '../../app.js';
 import type { Trx } from '../../platform/db/database.js';
 import { validationFailed, type FieldError } from '../../platform/errors.js';
 import { canSee, type OwnerScope } from './access.js';
-import { computeIndexes, INDEXES, lookupRowsOf } from './lookup.js';
+import { computeIndexes, INDEXES } from './lookup.js';
 import { normalizeEmail, normalizePhone } from './normalize.js';
 import { prepareContact, type PreparedContact } from './prepare.js';
-import { contactIdsByLookup, contactRowsByIds, defaultCountry, insertContactRows, insertLookupRows, KIND, type ContactRow, type ContactsTable } from './queries.js';
+import { contactIdsByLookup, contactRowsByIds, defaultCountry, insertContactRows, KIND, termsLiteral, type ContactRow, type ContactsTable } from './queries.js';
 import { openRecords, sealContact, type ContactRecord } from './record.js';
 import { ContactInputSchema, type ContactInput, type ContactView, type LawfulBasis } from './schemas.js';
 
@@ -75,11 +75,14 @@ export async function createContacts(ctx: Ctx, trx: Trx, ws: string, inputs: rea
       created_at: now, updated_at: now, created_by: createdBy,
     };
   });
-  await insertContactRows(trx, ws, now, rows.map((r) => ({
-    id: r.id, recordHex: r.record.toString('hex'), specialHex: r.special?.toString('hex') ?? null,
-    ownerId: r.owner_id, companyId: r.company_id, lawfulBasis: r.lawful_basis, createdBy: r.created_by, terms: indexes.get(r.id)!.terms,
-  })));
-  await insertLookupRows(trx, ids.flatMap((id) => lookupRowsOf(ws, id, indexes.get(id)!)));
+  await insertContactRows(trx, ws, now, rows.map((r) => {
+    const ix = indexes.get(r.id)!;
+    return {
+      id: r.id, recordHex: r.record.toString('hex'), specialHex: r.special?.toString('hex') ?? null,
+      ownerId: r.owner_id, companyId: r.company_id, lawfulBasis: r.lawful_basis, createdBy: r.created_by,
+      termsLiteral: termsLiteral(ix.terms), lookups: ix.lookups.map((l) => ({ kind: l.kind, valueHex: l.value.toString('hex') })),
+    };
+  }));
   return rows.map((row, i) => toView(row, prepared[i]!.record));
 }
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listMigrations, runMigrations, type SqlRunner } from '../../platform/db/migrate.js';
+import { listMigrations, pgliteRunner, runMigrations, type SqlRunner } from '../../platform/db/migrate.js';
 import { termOf, valueOfIndex, workspaceTag } from './terms.js';
 
 let pglite: PGlite;
@@ -18,12 +18,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'confidant-0021-'));
 
 beforeAll(async () => {
   pglite = await PGlite.create();
-  runner = {
-    exec: async (text) => {
-      await pglite.exec(text);
-    },
-    query: async (text, params) => (await pglite.query(text, params ? [...params] : [])).rows,
-  };
+  runner = pgliteRunner(pglite);
 });
 afterAll(async () => {
   await pglite.close();

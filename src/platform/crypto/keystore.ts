@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { plainArray } from '../db/array-literal.js';
 import type { Trx } from '../db/database.js';
 
 /**
@@ -42,12 +43,6 @@ export interface SubjectKeyRow {
 
 const BATCH = 1000;
 
-const PLAIN = /^[0-9A-Za-z-]*$/;
-
-function plainLiteral(values: ReadonlyArray<string | number>): string {
-  for (const v of values) if (typeof v === 'string' && !PLAIN.test(v)) throw new Error('not a plain array element');
-  return `{${values.join(',')}}`;
-}
 
 /**
  * The workspace's key versions, newest first. With `lockForWrite`, a FOR KEY SHARE
@@ -106,11 +101,10 @@ const BULK = 10_000;
 export async function insertSubjectKeysHex(trx: Trx, ws: string, rows: ReadonlyArray<{ subjectId: string; wsVersion: number; wrappedHex: string }>): Promise<void> {
   for (let i = 0; i < rows.length; i += BULK) {
     const part = rows.slice(i, i + BULK);
-    // Array literals joined here (uuids, integers and hex need no quoting; checked), not escaped element by element.
     await sql`insert into subject_keys (workspace_id, subject_id, ws_version, wrapped)
       select ${ws}::uuid, s, v, decode(w, 'hex')
-      from unnest(${plainLiteral(part.map((r) => r.subjectId))}::uuid[], ${plainLiteral(part.map((r) => r.wsVersion))}::int[],
-                  ${plainLiteral(part.map((r) => r.wrappedHex))}::text[]) as t(s, v, w)`.execute(trx);
+      from unnest(${plainArray(part.map((r) => r.subjectId))}::uuid[], ${plainArray(part.map((r) => r.wsVersion))}::int[],
+                  ${plainArray(part.map((r) => r.wrappedHex))}::text[]) as t(s, v, w)`.execute(trx);
   }
 }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Kysely, PostgresDialect, sql, type QueryResult, type RawBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../../config.js';
-import { runMigrations, type MigrationReport, type SqlRunner } from './migrate.js';
+import { pgliteRunner, runMigrations, type MigrationReport, type SqlRunner } from './migrate.js';
 import { PGliteSerialPool } from './pglite-pool.js';
 import type { DB } from './schema.js';
 
@@ -132,12 +132,7 @@ async function openPGlite(dataDir: string | null, options: OpenOptions): Promise
   const pool = new PGliteSerialPool(pglite);
   if (options.migrate) {
     const report = await pool.exclusive((db) =>
-      runMigrations({
-        exec: async (text) => {
-          await db.exec(text);
-        },
-        query: async (text, params) => (await db.query(text, params ? [...params] : [])).rows,
-      }),
+      runMigrations(pgliteRunner(db)),
     );
     options.onMigrated?.(report);
   }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MigrationChecksumError, runMigrations, type SqlRunner } from './migrate.js';
+import { MigrationChecksumError, pgliteRunner, runMigrations, type SqlRunner } from './migrate.js';
 
 let pglite: PGlite;
 let runner: SqlRunner;
@@ -11,12 +11,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'confidant-migrations-'));
 
 beforeAll(async () => {
   pglite = await PGlite.create();
-  runner = {
-    exec: async (text) => {
-      await pglite.exec(text);
-    },
-    query: async (text, params) => (await pglite.query(text, params ? [...params] : [])).rows,
-  };
+  runner = pgliteRunner(pglite);
 });
 afterAll(async () => {
   await pglite.close();

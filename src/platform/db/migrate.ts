@@ -1,11 +1,22 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
 
 /** The two calls a migration needs, over either driver, as the tables' owner. */
 export interface SqlRunner {
   exec(text: string): Promise<void>;
   query(text: string, params?: readonly unknown[]): Promise<unknown[]>;
+}
+
+/** A runner over a PGlite instance (the embedded database, and tests of migrations). */
+export function pgliteRunner(db: Pick<PGlite, 'exec' | 'query'>): SqlRunner {
+  return {
+    exec: async (text) => {
+      await db.exec(text);
+    },
+    query: async (text, params) => (await db.query(text, params ? [...params] : [])).rows,
+  };
 }
 
 export interface MigrationReport {
