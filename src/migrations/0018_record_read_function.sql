@@ -44,14 +44,13 @@ begin
     into v_budget
     from workspaces w where w.id = v_ws;
   v_budget := coalesce(v_budget, p_default_budget);
-  -- The window is counted once; this read's new people are found by primary-key probes (its own size).
   select count(*)::int into v_before
-    from read_ledger where workspace_id = v_ws and actor_key = p_actor_key and last_read_at > p_since;
-  select v_before + count(*)::int into v_after
-    from (select distinct unnest(p_subject_ids) as subject_id) s
-    where not exists (
-      select 1 from read_ledger l
-      where l.workspace_id = v_ws and l.actor_key = p_actor_key and l.subject_id = s.subject_id and l.last_read_at > p_since);
+    from read_ledger where actor_key = p_actor_key and last_read_at > p_since;
+  select count(*)::int into v_after from (
+    select subject_id from read_ledger where actor_key = p_actor_key and last_read_at > p_since
+    union
+    select unnest(p_subject_ids)
+  ) u;
   if p_may_exceed or v_after <= v_budget then
     insert into read_ledger (workspace_id, actor_key, subject_id, last_read_at)
       select distinct v_ws, p_actor_key, s, p_now from unnest(p_subject_ids) s
