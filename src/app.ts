@@ -71,7 +71,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // modules should not depend on which logger the root was built with.
   const app = Fastify({
     loggerInstance: ctx.logger,
-    trustProxy: config.trustProxy,
+    // Only the listed proxies may say who the client is (proxy-addr matches
+    // addresses and CIDRs, IPv4-mapped peers included); no list, no belief.
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => randomUUID(),
     requestIdHeader: false,

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -24,7 +25,7 @@ const EnvSchema = z.object({
   KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Confidant <no-reply@localhost>'),
-  TRUST_PROXY: z.string().optional(),
+  TRUST_PROXY: z.string().optional().transform(parseTrustProxy),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(300),
@@ -52,7 +53,11 @@ export interface Config {
   keyRotationDays: number;
   smtpUrl: string | undefined;
   mailFrom: string;
-  trustProxy: boolean | string | string[];
+  /**
+   * Proxies (addresses or CIDRs) whose X-Forwarded-* headers are believed;
+   * empty: none, the socket's peer is the client.
+   */
+  trustProxy: string[];
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   bodyLimitBytes: number;
   checkpointIntervalSeconds: number;
@@ -73,10 +78,46 @@ export function deriveAppUrl(ownerUrl: string): string {
   return url.toString();
 }
 
-function parseTrustProxy(value: string | undefined): boolean | string | string[] {
-  if (value === undefined || value === '' || value === 'false') return false;
-  if (value === 'true') return true;
-  return value.includes(',') ? value.split(',').map((s) => s.trim()) : value;
+const BOOLEANISH = /^(true|false|yes|no|on|off|1|0)$/i;
+
+/** One proxy: an IPv4 or IPv6 address, or a CIDR with a prefix length narrower than everything. */
+function proxyEntryProblem(entry: string): string | null {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return `"${entry}" is not an IP address or a CIDR`;
+  if (prefix === undefined) return null;
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
+  const max = family === 4 ? 32 : 128;
+  if (!(bits >= 0 && bits <= max)) return `"${entry}": the prefix length must be 1 to ${max}`;
+  if (bits === 0) return `"${entry}" would trust every address; list your proxies`;
+  return null;
+}
+
+/**
+ * TRUST_PROXY is the list of proxies allowed to say who the client is. `true`
+ * would believe X-Forwarded-For from anyone, so any client could pick the
+ * address every throttle counts by: a yes/no value is refused, not guessed at.
+ */
+function parseTrustProxy(value: string | undefined, ctx: z.RefinementCtx): string[] {
+  if (value === undefined || value.trim() === '') return [];
+  if (BOOLEANISH.test(value.trim())) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        `"${value.trim()}" is not accepted: list the addresses or CIDRs of your proxies, comma-separated ` +
+        '(e.g. TRUST_PROXY=127.0.0.1,::1 or TRUST_PROXY=10.0.0.0/24), or leave it unset when clients connect directly',
+    });
+    return z.NEVER;
+  }
+  const entries = value.split(',').map((s) => s.trim());
+  for (const entry of entries) {
+    const problem = entry === '' ? 'an empty entry (a stray comma?)' : proxyEntryProblem(entry);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: `${problem}; list the addresses or CIDRs of your proxies, comma-separated` });
+      return z.NEVER;
+    }
+  }
+  return entries;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -113,7 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyRotationDays: e.KEY_ROTATION_DAYS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
-    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     checkpointIntervalSeconds: e.CHECKPOINT_INTERVAL_SECONDS,

@@ -15,7 +15,7 @@ import {
   workspaceBySlug,
 } from './auth-queries.js';
 import { endSessionsOfUser, newSecret, secretHash } from './sessions.js';
-import { throttleCheck, throttleFail } from './throttle.js';
+import { takeQuota, throttleCheck, throttleFail } from './throttle.js';
 import { findUserByEmail, normalizeEmail, passwordProblems } from './users.js';
 
 /** A link lives at most an hour (THREATS.md "Sessions"); the table refuses longer. */
@@ -26,6 +26,8 @@ export const RESET_LINK_MINUTES = 60;
  * hides under the floor, and timing does not tell members apart.
  */
 export const RESET_ANSWER_FLOOR_MS = 300;
+/** Reset mails one account receives in any hour, however many addresses ask. */
+export const RESET_MAILS_PER_HOUR = 3;
 
 export interface ResetRequestInput {
   workspace: string;
@@ -45,7 +47,9 @@ async function floor(startedMs: number): Promise<void> {
 /**
  * Mails a single-use link to the member, if there is one. The caller always
  * answers 202 with the same body. Every request counts against the
- * (account, address) back-off, known or not: it also bounds mail bombing.
+ * back-off of the account (per address and across addresses), known or not,
+ * and at most RESET_MAILS_PER_HOUR mails go to one account: a mailbox cannot
+ * be bombed from many addresses, and the answer never tells which applied.
  */
 export async function requestPasswordReset(ctx: AppContext, input: ResetRequestInput): Promise<void> {
   const started = performance.now();
@@ -55,19 +59,26 @@ export async function requestPasswordReset(ctx: AppContext, input: ResetRequestI
   await throttleCheck(ctx, key);
   await throttleFail(ctx, key);
   try {
+    // Taken for every typed account, member or not: the same work and the same answer.
+    const mayMail = await takeQuota(ctx, { name: 'reset_mail', account: key.account, limit: RESET_MAILS_PER_HOUR, windowSeconds: 3600 });
     const ws = await ctx.db.withSystem((trx) => workspaceBySlug(trx, slug));
-    if (ws?.status === 'active') await issueLink(ctx, ws.id, email, input);
+    if (ws?.status === 'active') await issueLink(ctx, ws.id, email, input, mayMail);
   } finally {
     await floor(started);
   }
 }
 
-async function issueLink(ctx: AppContext, workspaceId: string, email: string, input: ResetRequestInput): Promise<void> {
+/**
+ * Makes and mails a link to an active member. Past the hourly mail quota
+ * nothing is made and the link already mailed stays the one that works.
+ */
+async function issueLink(ctx: AppContext, workspaceId: string, email: string, input: ResetRequestInput, mayMail: boolean): Promise<void> {
   const now = ctx.now();
   await ctx.db.withWorkspace(workspaceId, async (trx) => {
     const user = await findUserByEmail(trx, ctx.vault, workspaceId, email);
     const active = user ? (await passwordHashOf(trx, user.id)) !== null : false;
-    if (user && active) {
+    const send = Boolean(user && active && mayMail);
+    if (user && send) {
       const token = newSecret();
       await deletePasswordResets(trx, user.id);
       await insertPasswordReset(trx, {
@@ -96,7 +107,8 @@ async function issueLink(ctx: AppContext, workspaceId: string, email: string, in
       details: {
         email: await auditHash(ctx, trx, workspaceId, 'audit.email', email),
         ip: await auditHash(ctx, trx, workspaceId, 'audit.ip', input.ip),
-        linkSent: Boolean(user && active),
+        linkSent: send,
+        ...(user && active && !mayMail ? { mailQuotaSpent: true } : {}),
       },
       requestId: input.requestId,
     });
@@ -118,7 +130,7 @@ export interface ResetConfirmInput {
 export async function confirmPasswordReset(ctx: AppContext, input: ResetConfirmInput): Promise<void> {
   const problems = passwordProblems(input.password);
   if (problems.length > 0) throw validationFailed(problems);
-  const key = { scope: 'reset' as const, account: 'confirm', ip: input.ip };
+  const key = { scope: 'reset_confirm' as const, account: 'link', ip: input.ip };
   await throttleCheck(ctx, key);
   const found = input.token.length <= 200 ? await ctx.db.withSystem((trx) => passwordResetByTokenHash(trx, secretHash(input.token))) : null;
   if (!found) {

@@ -56,7 +56,7 @@ describe('sign-in', () => {
   });
 
   it('marks the cookie Secure only when the request came over TLS (as TRUST_PROXY reports it)', async () => {
-    const tls = await createTestApp({ modules: [registerAuthRoutes], config: { trustProxy: true } });
+    const tls = await createTestApp({ modules: [registerAuthRoutes], config: { trustProxy: ['127.0.0.1'] } });
     try {
       const ws = await makeWorkspace(tls);
       const payload = { workspace: ws.slug, email: ws.ownerEmail, password: TEST_PASSWORD };

@@ -79,7 +79,9 @@ async function recordFailure(ctx: AppContext, input: SignInInput, c: Candidate, 
 /**
  * Password sign-in. Every failure — unknown workspace, unknown email, wrong
  * password, disabled member, closing workspace — costs one argon2 verify and
- * answers the same 401; repeated failures back off per (account, address).
+ * answers the same 401; repeated failures back off per (account, address)
+ * and per account across addresses (throttle.ts), the typed account counted
+ * whether or not it exists.
  */
 export async function signIn(ctx: AppContext, input: SignInInput): Promise<SignInResult> {
   const email = normalizeEmail(input.email);

@@ -2,13 +2,24 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppContext } from '../../app.js';
 import { tooManyRequests } from '../../platform/errors.js';
+import { addressGroup } from './client-address.js';
 
 /**
- * Back-off against guessing (THREATS.md "Brute force"): failures are counted
- * per (scope, account, client address) and, more loosely, per (scope, client
- * address) so one address cannot spray many accounts. After a few free
- * failures each further one doubles the wait, up to a ceiling: a slow-down,
- * never a lock-out, and an attacker elsewhere cannot lock a member out.
+ * Back-off against guessing (THREATS.md "Brute force"). Each failure counts
+ * against several keys at once:
+ * - (scope, account, client address): a member who mistypes a few times never
+ *   notices, a guesser at one address soon waits;
+ * - (scope, client address): one address cannot spray many accounts;
+ * - (scope, account) alone, where the account names one: a guesser rotating
+ *   through addresses still meets a ceiling on that account;
+ * - (scope, session), for the 2FA challenge: one signed-in password gets few
+ *   codes per session.
+ * After a few free failures each further one doubles the wait, up to a
+ * ceiling: a slow-down, never a lock-out. The account's own owner waits at
+ * most the account ceiling's longest wait, then a right answer goes through.
+ *
+ * Client addresses are grouped as an attacker holds them: an IPv6 client by
+ * its /64 (one host usually has the whole prefix), IPv4 as it is.
  *
  * Counters live in the database (`auth_throttle`, through SECURITY DEFINER
  * functions) so every app process shares them. Keys are HMACs under a key-ring
@@ -16,14 +27,16 @@ import { tooManyRequests } from '../../platform/errors.js';
  * counted exactly like a known one.
  */
 
-export type ThrottleScope = 'sign_in' | 'totp' | 'recovery' | 'reset' | 'invite' | 'password';
+export type ThrottleScope = 'sign_in' | 'totp' | 'recovery' | 'reset' | 'reset_confirm' | 'invite' | 'password';
 
 export interface ThrottleInput {
   scope: ThrottleScope;
   /** Whatever names the target in this scope: a workspace slug and typed email, a user id, a token... */
   account: string;
-  /** The client address (`req.ip`; Fastify honours TRUST_PROXY). */
+  /** The client address (`req.ip`; Fastify believes X-Forwarded-For only from TRUST_PROXY). */
   ip: string;
+  /** The session making the attempt, where it has one (2FA): capped on its own too. */
+  session?: string;
 }
 
 interface Policy {
@@ -37,10 +50,32 @@ interface Policy {
 const ACCOUNT_POLICY: Policy = { free: 5, baseSeconds: 2, maxSeconds: 15 * 60 };
 /** Per address across accounts: generous (offices share an address), still stops spraying. */
 const ADDRESS_POLICY: Policy = { free: 50, baseSeconds: 2, maxSeconds: 15 * 60 };
+/** Per session, for the 2FA challenge: a stolen password gets few codes per sign-in. */
+const SESSION_POLICY: Policy = { free: 5, baseSeconds: 30, maxSeconds: 15 * 60 };
+/**
+ * Per account across every address: wider than per (account, address), so
+ * the owner on a phone and a laptop is not slowed by their own typos, and its
+ * longest wait bounds how long the owner can be kept out by someone else.
+ * Scopes whose `account` is a constant (invitation and reset-link guessing)
+ * have none: there, an account-wide counter would slow everyone.
+ */
+const CEILINGS: Partial<Record<ThrottleScope, Policy>> = {
+  sign_in: { free: 20, baseSeconds: 2, maxSeconds: 10 * 60 },
+  totp: { free: 10, baseSeconds: 4, maxSeconds: 15 * 60 },
+  recovery: { free: 10, baseSeconds: 4, maxSeconds: 15 * 60 },
+  password: { free: 10, baseSeconds: 2, maxSeconds: 10 * 60 },
+  // Every reset request counts (it sends mail): a few an hour per account, then waits.
+  reset: { free: 5, baseSeconds: 60, maxSeconds: 60 * 60 },
+};
 /** A key quiet for this long starts from zero again. */
 const FORGET_SECONDS = 24 * 3600;
 
 const PURPOSE = 'auth-throttle';
+
+/** TOTP codes and recovery codes are two doors to one factor: one account and session cap for both. */
+function family(scope: ThrottleScope): string {
+  return scope === 'totp' || scope === 'recovery' ? 'second_factor' : scope;
+}
 
 function throttleKey(ctx: AppContext, parts: readonly string[]): Buffer {
   const mac = createHmac('sha256', ctx.keyring.purposeKey(PURPOSE));
@@ -49,19 +84,35 @@ function throttleKey(ctx: AppContext, parts: readonly string[]): Buffer {
   return mac.digest();
 }
 
-function keysOf(ctx: AppContext, input: ThrottleInput): { account: Buffer; address: Buffer } {
-  return {
-    account: throttleKey(ctx, ['account', input.scope, input.account, input.ip]),
-    address: throttleKey(ctx, ['address', input.scope, input.ip]),
-  };
+interface Counter {
+  key: Buffer;
+  policy: Policy;
+  /** A success clears it (the address counter stays: one right guess must not wipe a spray's record). */
+  clearOnSuccess: boolean;
 }
 
-/** Throws 429 with Retry-After while this (account, address) or this address is backing off. */
+function countersOf(ctx: AppContext, input: ThrottleInput): Counter[] {
+  const ip = addressGroup(input.ip);
+  const counters: Counter[] = [
+    { key: throttleKey(ctx, ['account', input.scope, input.account, ip]), policy: ACCOUNT_POLICY, clearOnSuccess: true },
+    { key: throttleKey(ctx, ['address', input.scope, ip]), policy: ADDRESS_POLICY, clearOnSuccess: false },
+  ];
+  const ceiling = CEILINGS[input.scope];
+  if (ceiling) {
+    counters.push({ key: throttleKey(ctx, ['ceiling', family(input.scope), input.account]), policy: ceiling, clearOnSuccess: true });
+  }
+  if (input.session !== undefined) {
+    counters.push({ key: throttleKey(ctx, ['session', family(input.scope), input.session]), policy: SESSION_POLICY, clearOnSuccess: true });
+  }
+  return counters;
+}
+
+/** Throws 429 with Retry-After while any of the attempt's counters is backing off. */
 export async function throttleCheck(ctx: AppContext, input: ThrottleInput): Promise<void> {
-  const { account, address } = keysOf(ctx, input);
+  const keys = countersOf(ctx, input).map((c) => c.key);
   const now = ctx.now();
   const r = await ctx.db.withSystem((trx) =>
-    sql<{ until: Date | null }>`select confidant_auth_throttle_check(array[${account}::bytea, ${address}::bytea], ${now}) as until`.execute(trx),
+    sql<{ until: Date | null }>`select confidant_auth_throttle_check(array[${sql.join(keys.map((k) => sql`${k}::bytea`))}], ${now}) as until`.execute(trx),
   );
   const until = r.rows[0]?.until;
   if (until && until > now) {
@@ -69,24 +120,47 @@ export async function throttleCheck(ctx: AppContext, input: ThrottleInput): Prom
   }
 }
 
-/** Counts a failed attempt for the (account, address) and for the address. */
+/** Counts a failed attempt against each of its counters. */
 export async function throttleFail(ctx: AppContext, input: ThrottleInput): Promise<void> {
-  const { account, address } = keysOf(ctx, input);
+  const counters = countersOf(ctx, input);
   const now = ctx.now();
   await ctx.db.withSystem(async (trx) => {
-    for (const [key, p] of [[account, ACCOUNT_POLICY], [address, ADDRESS_POLICY]] as const) {
+    for (const { key, policy: p } of counters) {
       await sql`select confidant_auth_throttle_fail(${key}, ${now}, ${p.free}, ${p.baseSeconds}, ${p.maxSeconds}, ${FORGET_SECONDS})`.execute(trx);
     }
   });
 }
 
 /**
- * A success clears the (account, address) counter. The address counter stays:
- * one right guess must not wipe the record of spraying many other accounts.
+ * A success clears the attempt's counters but the address's. The account
+ * ceiling clears too: the owner who got in is not kept waiting on their next
+ * typo; a guesser elsewhere meets the ceiling again after its free failures.
  */
 export async function throttleSuccess(ctx: AppContext, input: ThrottleInput): Promise<void> {
-  const { account } = keysOf(ctx, input);
-  await ctx.db.withSystem((trx) => sql`select confidant_auth_throttle_success(${account})`.execute(trx));
+  const keys = countersOf(ctx, input).filter((c) => c.clearOnSuccess).map((c) => c.key);
+  await ctx.db.withSystem(async (trx) => {
+    for (const key of keys) await sql`select confidant_auth_throttle_success(${key})`.execute(trx);
+  });
+}
+
+export type QuotaName = 'reset_mail';
+
+/**
+ * Takes one unit of a per-account quota (at most `limit` in any `windowSeconds`),
+ * whoever asks and from wherever. Returns false, and changes nothing, when
+ * the quota is spent. Callers that must not tell (password reset) answer the
+ * same either way.
+ */
+export async function takeQuota(
+  ctx: AppContext,
+  quota: { name: QuotaName; account: string; limit: number; windowSeconds: number },
+): Promise<boolean> {
+  const key = throttleKey(ctx, ['quota', quota.name, quota.account]);
+  const now = ctx.now();
+  const r = await ctx.db.withSystem((trx) =>
+    sql<{ next: Date | null }>`select confidant_auth_quota_take(${key}, ${now}, ${quota.limit}, ${quota.windowSeconds}) as next`.execute(trx),
+  );
+  return (r.rows[0]?.next ?? null) === null;
 }
 
 /** Forgets counters untouched for a day (for a periodic job). Returns how many went. */

@@ -6,7 +6,7 @@ import { AppError, conflict, unauthorized, validationFailed } from '../../platfo
 import { auditActor, requireAuth, type AuthState } from './auth-hook.js';
 import { setSessionCookie } from './auth-common.js';
 import { endSessionsOfUser, rotateSession } from './sessions.js';
-import { throttleCheck, throttleFail, throttleSuccess, type ThrottleScope } from './throttle.js';
+import { throttleCheck, throttleFail, throttleSuccess, type ThrottleInput, type ThrottleScope } from './throttle.js';
 import { passChallenge } from './totp-challenge.js';
 import { confirmEnrolment, disableTotp, startEnrolment, type Refusal, type TotpCall } from './totp-enrolment.js';
 import { assertMayReset, resetMemberTotp } from './totp-reset.js';
@@ -42,15 +42,24 @@ function refusalError(refusal: Refusal): AppError {
   return new AppError(403, 'reauthentication-failed', 'Forbidden', 'The password or the code is not right.');
 }
 
+/**
+ * The counters a code attempt goes through: (member, address), the address,
+ * the member across every address and session, and this session — so neither
+ * new addresses nor new sign-ins buy more guesses at the second factor.
+ */
+function codeThrottle(scope: ThrottleScope, auth: { userId: string; sessionId: string }, req: FastifyRequest): ThrottleInput {
+  return { scope, account: auth.userId, ip: req.ip, session: auth.sessionId };
+}
+
 /** Back-off around a password-and-code check; only requests that carry a code count. */
 async function withReauthThrottle<T extends { kind: string }>(
   ctx: AppContext,
   req: FastifyRequest,
-  userId: string,
+  auth: { userId: string; sessionId: string },
   body: { code?: string | undefined } | undefined,
   run: () => Promise<T>,
 ): Promise<T> {
-  const key = { scope: 'totp' as ThrottleScope, account: userId, ip: req.ip };
+  const key = codeThrottle('totp', auth, req);
   if (body?.code !== undefined) await throttleCheck(ctx, key);
   const result = await run();
   if (result.kind === 'failed') await throttleFail(ctx, key);
@@ -68,7 +77,7 @@ function registerEnrolmentRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req, reply) => {
       const auth = sessionMember(req);
       const call = callOf(ctx, req, auth);
-      const result = await withReauthThrottle(ctx, req, auth.userId, req.body, () =>
+      const result = await withReauthThrottle(ctx, req, auth, req.body, () =>
         ctx.db.withWorkspace(auth.workspaceId, (trx) => startEnrolment(trx, ctx.vault, call, req.body ?? {})),
       );
       if (result.kind !== 'ok') throw refusalError(result);
@@ -91,7 +100,7 @@ function registerEnrolmentRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req, reply) => {
       const auth = sessionMember(req);
       const call = callOf(ctx, req, auth);
-      const key = { scope: 'totp' as ThrottleScope, account: auth.userId, ip: req.ip };
+      const key = codeThrottle('totp', auth, req);
       await throttleCheck(ctx, key);
       const result = await ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
         const confirmed = await confirmEnrolment(trx, ctx.vault, call, req.body.code);
@@ -122,7 +131,7 @@ function registerEnrolmentRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req, reply) => {
       const auth = sessionMember(req);
       const call = callOf(ctx, req, auth);
-      const result = await withReauthThrottle(ctx, req, auth.userId, req.body, () =>
+      const result = await withReauthThrottle(ctx, req, auth, req.body, () =>
         ctx.db.withWorkspace(auth.workspaceId, (trx) => disableTotp(trx, ctx.vault, call, req.body)),
       );
       if (result.kind === 'required') {
@@ -154,7 +163,7 @@ function registerChallengeRoute(app: FastifyInstance, ctx: AppContext): void {
         throw validationFailed([{ path: 'code', message: 'Give either a code or a recovery code.' }]);
       }
       const method = code !== undefined ? 'totp' : 'recovery_code';
-      const key = { scope: (method === 'totp' ? 'totp' : 'recovery') as ThrottleScope, account: auth.userId, ip: req.ip };
+      const key = codeThrottle(method === 'totp' ? 'totp' : 'recovery', auth, req);
       await throttleCheck(ctx, key);
       const call = callOf(ctx, req, auth);
       const value = code ?? recoveryCode ?? '';
