@@ -23,3 +23,4 @@ export {
   type NotifyMembersInput,
 } from './notifications.js';
 export { registerNotificationRoutes } from './routes.js';
+export { showing, installReadAnswerRule, personalFieldsOf, PERSONAL_FIELDS, type Shown } from './answer.js';
