@@ -180,6 +180,16 @@ describe('every route whose answer carries a personal field', () => {
   });
 });
 
+describe('HEAD of a route that shows people', () => {
+  it('runs its GET and is recorded like it', async () => {
+    const as = await reader();
+    const p = await person();
+    const res = await h.app.inject({ method: 'HEAD', url: `/api/v1/contacts/${p.id}`, headers: as });
+    expect(res.statusCode).toBe(200);
+    expect((await readsOf(res)).map((e) => [e.purpose, e.subject_ids])).toEqual([['crm.view', [p.id]]]);
+  });
+});
+
 describe('PATCH that changes nothing', () => {
   const writes = async (): Promise<string[]> => (await asOwner<{ action: string }>(h.t,
     `select action from audit_events where workspace_id = $1 and action ~ '^(contact|deal|note|task)\\.(updated|moved)$' order by id`, [ws.workspaceId])).map((e) => e.action);
