@@ -6,9 +6,8 @@ import { listAuditEvents } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { ownerScope, visibleRow, type OwnerScope } from '../contacts/access.js';
 import { dealViews, dealsOfContact } from '../deals/index.js';
-import { requireAuth } from '../identity/auth-hook.js';
 import { listNotes } from '../notes/index.js';
-import { recordPersonalRead } from '../reads/index.js';
+import { showing } from '../reads/index.js';
 import { taskRows, taskViews } from '../tasks/index.js';
 
 /** Audit actions that belong on a person's timeline (changes, not reads). */
@@ -59,7 +58,7 @@ export function registerTimelineRoutes(app: FastifyInstance, ctx: AppContext): v
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/v1/contacts/:id/timeline',
     {
-      config: { permission: 'contacts:read' },
+      config: { permission: 'contacts:read', reads: 'crm.view' },
       schema: {
         tags: ['contacts'],
         summary: "A person's notes, tasks, deals and record changes, newest first",
@@ -67,14 +66,10 @@ export function registerTimelineRoutes(app: FastifyInstance, ctx: AppContext): v
         response: { 200: z.object({ items: z.array(TimelineItemSchema) }) },
       },
     },
-    async (req) => {
-      const auth = requireAuth(req);
-      return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
-        await visibleRow(trx, auth, req.params.id);
-        const items = await contactTimeline(ctx, trx, auth.workspaceId, req.params.id, await ownerScope(trx, auth));
-        await recordPersonalRead(ctx, trx, { auth, requestId: String(req.id) }, { subjectIds: [req.params.id], purpose: 'crm.view' });
-        return { items };
-      });
-    },
+    async (req) => showing(ctx, req, async (trx, auth) => {
+      const row = await visibleRow(trx, auth, req.params.id);
+      const items = await contactTimeline(ctx, trx, auth.workspaceId, row.id, await ownerScope(trx, auth));
+      return { value: { items }, shown: [row.id] };
+    }),
   );
 }

@@ -37,7 +37,8 @@ describe('contacts CRUD', () => {
     const rows = await asOwner(h.t, `select 1 from contact_lookup where contact_id = $1 union all select 1 from contacts where id = $1`, [id]);
     expect(rows).toEqual([]);
     const events = await asOwner<{ action: string }>(h.t, `select action from audit_events where $1 = any(subject_ids) order by id`, [id]);
-    expect(events.map((e) => e.action)).toEqual(['contact.created', 'contact.read', 'contact.updated', 'contact.deleted']);
+    // The create and the change answer with the person: reads, like the GET.
+    expect(events.map((e) => e.action)).toEqual(['contact.created', 'contact.read', 'contact.read', 'contact.updated', 'contact.read', 'contact.deleted']);
   });
 
   it('refuses bad input with 422 naming the field; a national number needs a default country', async () => {
@@ -81,6 +82,28 @@ describe('contacts CRUD', () => {
     expect((await c.list(ws.owner, {})).json<Page>().items).toHaveLength(2);
   });
 
+  it("the 409 names an existing contact only to whom may see it, and naming it is a read", async () => {
+    const ws = await workspace(h);
+    const sales = await signInAs(h, ws.workspaceId, 'sales');
+    const theirs = created(await c.create(ws.owner, { firstName: 'Hidden', lastName: 'Person', emails: [{ address: 'hidden@people.example' }] }));
+    const mine = created(await c.create(sales, { firstName: 'Own', lastName: 'Person', emails: [{ address: 'own@people.example' }] }));
+    await asOwner(h.t, `update workspaces set settings = settings || '{"recordVisibility":{"sales":"own"}}'::jsonb where id = $1`, [ws.workspaceId]);
+    const readsOf = (id: string) => asOwner<{ purpose: string }>(h.t,
+      `select purpose from audit_events where workspace_id = $1 and action = 'contact.read' and actor_id = $2 and $3 = any(subject_ids) order by id`, [ws.workspaceId, sales.userId, id]);
+    const hidden = await c.create(sales, { firstName: 'X', lastName: 'Y', emails: [{ address: 'Hidden@People.example' }] });
+    expect(hidden.statusCode).toBe(409);
+    expect(hidden.json<{ type: string }>().type).toMatch(/\/duplicate-contact$/);
+    expect(hidden.json()).not.toHaveProperty('existingId');
+    expect(hidden.body).not.toContain(theirs);
+    expect(await readsOf(theirs)).toEqual([]);
+    const own = await c.create(sales, { firstName: 'X', lastName: 'Y', emails: [{ address: 'own@people.example' }] });
+    expect(own.statusCode).toBe(409);
+    expect(own.json()).toMatchObject({ existingId: mine });
+    expect((await readsOf(mine)).map((e) => e.purpose)).toEqual(['crm.view', 'crm.search']);
+    // The owner sees every contact: the id is given.
+    expect((await c.create(ws.owner, { firstName: 'X', lastName: 'Y', emails: [{ address: 'hidden@people.example' }] })).json()).toMatchObject({ existingId: theirs });
+  });
+
   it('every read is one audit event with the shown ids and purpose; the access log lists it', async () => {
     const ws = await workspace(h);
     const ids = [];
@@ -91,7 +114,7 @@ describe('contacts CRUD', () => {
     await c.list(support, { limit: 2 });
     await c.get(support, ids[2]!);
     const events = await asOwner<{ purpose: string; subject_ids: string[]; actor_id: string }>(h.t,
-      `select purpose, subject_ids, actor_id from audit_events where workspace_id = $1 and action = 'contact.read' order by id`, [ws.workspaceId]);
+      `select purpose, subject_ids, actor_id from audit_events where workspace_id = $1 and action = 'contact.read' and actor_id = $2 order by id`, [ws.workspaceId, support.userId]);
     expect(events.map((e) => e.purpose)).toEqual(['crm.search', 'crm.list', 'crm.view']);
     expect(events[0]!.subject_ids.sort()).toEqual([ids[0], ids[1]].sort());
     expect(events[1]!.subject_ids).toHaveLength(2);

@@ -10,7 +10,7 @@ import type { AppContext } from '../../app.js';
 import { auditCode, auditId, recordAudit } from '../../platform/audit/index.js';
 import { forbidden } from '../../platform/errors.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
-import { recordPersonalRead } from '../reads/index.js';
+import { showing } from '../reads/index.js';
 import { mergeContacts, MergeInputSchema } from './merge.js';
 import { ContactSchema } from './schemas.js';
 
@@ -19,7 +19,7 @@ const fieldCode = (f: string) => auditCode(f.replace(/[A-Z]/g, (c) => `_${c.toLo
 export function registerMergeRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.withTypeProvider<ZodTypeProvider>().post('/api/v1/contacts/merge', {
     // The hook checks contacts:delete (and audits its denial); the handler adds contacts:write.
-    config: { permission: 'contacts:delete' },
+    config: { permission: 'contacts:delete', reads: 'crm.view' },
     schema: {
       tags: ['contacts'],
       summary: 'Merge mergeId into keepId (choices per field: keep|merge; emails, phones, tags unite by default); the merged contact is erased',
@@ -27,9 +27,8 @@ export function registerMergeRoutes(app: FastifyInstance, ctx: AppContext): void
       response: { 200: ContactSchema },
     },
   }, async (req) => {
-    const auth = requireAuth(req);
-    if (!auth.permissions.has('contacts:write')) throw forbidden('This needs the contacts:write permission.');
-    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
+    if (!requireAuth(req).permissions.has('contacts:write')) throw forbidden('This needs the contacts:write permission.');
+    return showing(ctx, req, async (trx, auth) => {
       const { contact, changed } = await mergeContacts(ctx, trx, auth, req.body);
       const mergedId = req.body.mergeId.toLowerCase();
       await recordAudit(trx, {
@@ -37,8 +36,7 @@ export function registerMergeRoutes(app: FastifyInstance, ctx: AppContext): void
         details: { keptId: auditId(contact.id), mergedId: auditId(mergedId), fields: changed.map(fieldCode) },
         requestId: String(req.id),
       });
-      await recordPersonalRead(ctx, trx, { auth, requestId: String(req.id) }, { subjectIds: [contact.id], purpose: 'crm.view' });
-      return contact;
+      return { value: contact, shown: [contact.id] };
     });
   });
 }

@@ -1,4 +1,5 @@
 /** Changing and erasing one contact. */
+import { isDeepStrictEqual } from 'node:util';
 import type { AppContext } from '../../app.js';
 import type { Trx } from '../../platform/db/database.js';
 import { conflict, notFound, validationFailed, type FieldError } from '../../platform/errors.js';
@@ -38,15 +39,22 @@ export interface UpdateResult {
   changed: string[];
 }
 
+/** Equal as JSON (key order and absent-versus-undefined aside). */
+const sameJson = (a: unknown, b: unknown): boolean =>
+  isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)) as unknown, JSON.parse(JSON.stringify(b ?? null)) as unknown);
+
 /**
  * Applies a patch to a visible contact (`row` from the caller's visibility
  * check). The record version goes up and both ciphertexts are sealed under it,
- * so the previous ones no longer open for this row.
+ * so the previous ones no longer open for this row. A patch that changes
+ * nothing after normalization (an empty one, or the values already held)
+ * writes nothing: same version, same `updatedAt`, and `changed` is empty.
  */
 export async function updateContact(ctx: Ctx, trx: Trx, ws: string, row: ContactRow, patch: ContactPatch): Promise<UpdateResult> {
   const record = (await openRecords(trx, ctx.vault, ws, [row])).get(row.id)!;
   const special = await openSpecial(trx, ctx.vault, ws, row.id, row.record_version, row.special);
-  const input: ParsedContactInput = { ...inputOf(row, record), ...stripUndefined(patch) };
+  const given = stripUndefined(patch);
+  const input: ParsedContactInput = { ...inputOf(row, record), ...given };
   const errors: FieldError[] = [];
   const next = recordOf(input, await defaultCountry(trx, ws), errors);
   const companyId = input.companyId ?? null;
@@ -55,6 +63,10 @@ export async function updateContact(ctx: Ctx, trx: Trx, ws: string, row: Contact
   if (errors.length > 0) throw validationFailed(errors);
   const custom = await patchedCustomFields(trx, ws, record, special, patch);
   next.customFields = custom.plain;
+  const after: Record<string, unknown> = { ...next, customFields: { ...custom.plain, ...custom.special }, companyId, ownerId, lawfulBasis: input.lawfulBasis };
+  const before: Record<string, unknown> = { ...record, customFields: { ...record.customFields, ...special }, companyId: row.company_id, ownerId: row.owner_id, lawfulBasis: row.lawful_basis };
+  const changed = Object.keys(given).filter((k) => !sameJson(before[k], after[k]));
+  if (changed.length === 0) return { contact: toView(row, record), changed };
   const version = row.record_version + 1;
   const sealed = sealContact(await ctx.vault.dataKey(trx, ws, row.id), ws, row.id, version, next, custom.special);
   const set = { record: sealed.record, special: sealed.special, record_version: version, owner_id: ownerId, company_id: companyId, lawful_basis: input.lawfulBasis, updated_at: ctx.now() };
@@ -63,9 +75,6 @@ export async function updateContact(ctx: Ctx, trx: Trx, ws: string, row: Contact
     throw conflict('The contact changed meanwhile; reload it and try again.', 'edit-conflict');
   }
   await replaceLookups(trx, ws, indexes);
-  const before = inputOf(row, record);
-  const changed = Object.keys(stripUndefined(patch)).filter((k) =>
-    k === 'customFields' || JSON.stringify(before[k as keyof ParsedContactInput]) !== JSON.stringify(input[k as keyof ParsedContactInput]));
   return { contact: toView({ ...row, ...set }, next), changed };
 }
 

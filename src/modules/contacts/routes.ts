@@ -10,7 +10,7 @@ import { auditCode, listAuditEvents, recordAudit } from '../../platform/audit/in
 import { badRequest, notFound, PROBLEM_BASE } from '../../platform/errors.js';
 import { idempotentCreate, REPLAYED_HEADER } from '../../platform/http/idempotency.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
-import { recordPersonalRead } from '../reads/index.js';
+import { showing } from '../reads/index.js';
 import { ownerScope, visibleRow } from './access.js';
 import { registerCompanyRetoken } from './company-retoken.js';
 import { registerReindexJob } from './reindex-job.js';
@@ -20,7 +20,7 @@ import { openRecords, openSpecial } from './record.js';
 import { AccessLogSchema, ContactInputSchema, ContactPageSchema, ContactPatchSchema, ContactSchema, IdParamsSchema, ListQuerySchema } from './schemas.js';
 import { listContacts } from './search.js';
 import { segmentScope } from './segment-scope.js';
-import { createContacts, findDuplicate, toView } from './service.js';
+import { createContacts, findDuplicate, toView, visibleContactIds } from './service.js';
 
 const tags = ['contacts'];
 const Empty = z.null();
@@ -35,13 +35,14 @@ class DuplicateContact extends Error {
   }
 }
 
-function sendDuplicate(reply: FastifyReply, existingId: string): FastifyReply {
+/** `existingId` only when the caller may see that contact (record visibility); else the 409 names nobody. */
+function sendDuplicate(reply: FastifyReply, existingId: string | null): FastifyReply {
   return reply.status(409).type('application/problem+json').send({
     type: `${PROBLEM_BASE}duplicate-contact`,
     title: 'Duplicate contact',
     status: 409,
     detail: 'A contact with this email address or phone number exists already.',
-    existingId,
+    ...(existingId ? { existingId } : {}),
   });
 }
 
@@ -54,56 +55,61 @@ export function registerContactRoutes(app: FastifyInstance, ctx: AppContext): vo
   registerReindexJob(ctx);
 }
 
-const who = (req: { id: string }, auth: ReturnType<typeof requireAuth>) => ({ auth, requestId: String(req.id) });
-
 /** Create, change, erase: each audited as a write in its transaction. */
 function registerContactWrites(app: FastifyInstance, ctx: AppContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
 
   typed.post('/api/v1/contacts', {
-    config: { permission: 'contacts:write' },
+    config: { permission: 'contacts:write', reads: 'crm.view' },
     schema: { tags, summary: 'Create a contact (409 /duplicate-contact when its email, then its phone, is known; honours Idempotency-Key)', body: ContactInputSchema, response: { 201: ContactSchema } },
   }, async (req, reply) => {
-    const auth = requireAuth(req);
     try {
-      const result = await ctx.db.withWorkspace(auth.workspaceId, (trx) => idempotentCreate(ctx, trx, req, auth, {
-        route: 'POST /api/v1/contacts',
-        body: req.body,
-        create: async () => {
-          const existing = await findDuplicate(ctx, trx, auth.workspaceId, req.body.emails, req.body.phones ?? []);
-          if (existing) throw new DuplicateContact(existing);
-          const [created] = await createContacts(ctx, trx, auth.workspaceId, [req.body], { createdBy: auth.userId });
-          await recordAudit(trx, { action: 'contact.created', actor: auditActor(auth), subjectIds: [created!.id], details: { lawfulBasis: auditCode(created!.lawfulBasis) }, requestId: String(req.id) });
-          return { id: created!.id, status: 201, value: created! };
-        },
-        // Creates answer 201 only, so a replay does too. A replay shows the contact as it is now, read (and recorded) like GET /contacts/{id}.
-        replay: async (id) => {
-          const row = await visibleRow(trx, auth, id);
-          const record = (await openRecords(trx, ctx.vault, auth.workspaceId, [row])).get(row.id)!;
-          await recordPersonalRead(ctx, trx, who(req, auth), { subjectIds: [row.id], purpose: 'crm.view' });
-          return toView(row, record);
-        },
-      }));
+      // The answer shows the person created (or, replayed, as they are now): a read like GET /contacts/{id}.
+      const result = await showing(ctx, req, async (trx, auth) => {
+        const done = await idempotentCreate(ctx, trx, req, auth, {
+          route: 'POST /api/v1/contacts',
+          body: req.body,
+          create: async () => {
+            const existing = await findDuplicate(ctx, trx, auth.workspaceId, req.body.emails, req.body.phones ?? []);
+            if (existing) throw new DuplicateContact(existing);
+            const [created] = await createContacts(ctx, trx, auth.workspaceId, [req.body], { createdBy: auth.userId });
+            await recordAudit(trx, { action: 'contact.created', actor: auditActor(auth), subjectIds: [created!.id], details: { lawfulBasis: auditCode(created!.lawfulBasis) }, requestId: String(req.id) });
+            return { id: created!.id, status: 201, value: created! };
+          },
+          // Creates answer 201 only, so a replay does too.
+          replay: async (id) => {
+            const row = await visibleRow(trx, auth, id);
+            const record = (await openRecords(trx, ctx.vault, auth.workspaceId, [row])).get(row.id)!;
+            return toView(row, record);
+          },
+        });
+        return { value: done, shown: [done.value.id] };
+      });
       if (result.replayed) void reply.header(REPLAYED_HEADER, 'true');
       return await reply.status(201).send(result.value);
     } catch (err) {
-      if (err instanceof DuplicateContact) return sendDuplicate(reply, err.existingId);
-      throw err;
+      if (!(err instanceof DuplicateContact)) throw err;
+      // The existing contact's id is shown only to whom may see it, and then it is a read (the create rolled back).
+      const existingId = await showing(ctx, req, async (trx, auth) => {
+        const visible = (await visibleContactIds(trx, auth.workspaceId, [err.existingId], await ownerScope(trx, auth))).has(err.existingId);
+        return { value: visible ? err.existingId : null, shown: visible ? [err.existingId] : [], purpose: 'crm.search' };
+      });
+      return sendDuplicate(reply, existingId);
     }
   });
 
   typed.patch('/api/v1/contacts/:id', {
-    config: { permission: 'contacts:write' },
-    schema: { tags, summary: 'Change a contact (arrays replace; customFields: null removes a key)', params: IdParamsSchema, body: ContactPatchSchema, response: { 200: ContactSchema } },
-  }, async (req) => {
-    const auth = requireAuth(req);
-    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
-      const row = await visibleRow(trx, auth, req.params.id);
-      const { contact, changed } = await updateContact(ctx, trx, auth.workspaceId, row, req.body);
+    config: { permission: 'contacts:write', reads: 'crm.view' },
+    schema: { tags, summary: 'Change a contact (arrays replace; customFields: null removes a key); a change to nothing changes nothing', params: IdParamsSchema, body: ContactPatchSchema, response: { 200: ContactSchema } },
+  }, async (req) => showing(ctx, req, async (trx, auth) => {
+    const row = await visibleRow(trx, auth, req.params.id);
+    const { contact, changed } = await updateContact(ctx, trx, auth.workspaceId, row, req.body);
+    if (changed.length > 0) {
       await recordAudit(trx, { action: 'contact.updated', actor: auditActor(auth), subjectIds: [row.id], details: { fields: fieldCodes(changed) }, requestId: String(req.id) });
-      return contact;
-    });
-  });
+    }
+    // The answer shows the whole record, changed or not: a read like GET /contacts/{id}.
+    return { value: contact, shown: [contact.id] };
+  }));
 
   typed.delete('/api/v1/contacts/:id', {
     config: { permission: 'contacts:delete' },
@@ -120,47 +126,33 @@ function registerContactWrites(app: FastifyInstance, ctx: AppContext): void {
 
 }
 
-/** Reads: each response that shows people records the read before it answers. */
+/** Reads: each answer that shows people goes through `showing` (the read ledger) before it is sent. */
 function registerContactReads(app: FastifyInstance, ctx: AppContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
 
   typed.get('/api/v1/contacts', {
-    config: { permission: 'contacts:read' },
+    config: { permission: 'contacts:read', reads: 'crm.list' },
     schema: { tags, summary: 'List or search contacts (q: word prefixes; email: exact; segmentId: its members; companyId: its people)', querystring: ListQuerySchema, response: { 200: ContactPageSchema } },
-  }, async (req) => {
-    const auth = requireAuth(req);
-    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
-      const { segmentId, companyId } = req.query;
-      if (companyId !== undefined && !(await companyExists(trx, companyId))) throw notFound('No such company.');
-      const scope = segmentId === undefined ? undefined : await segmentScope(ctx, trx, auth.workspaceId, segmentId);
-      const page = await listContacts(ctx, trx, auth.workspaceId, { ...req.query, ownerOnly: await ownerScope(trx, auth), ...(scope ? { scope } : {}) });
-      const ids = page.items.map((c) => c.id);
-      if (ids.length > 0) {
-        await recordPersonalRead(ctx, trx, who(req, auth), { subjectIds: ids, purpose: req.query.q !== undefined ? 'crm.search' : 'crm.list' });
-      }
-      const { searched, ...body } = page;
-      void searched;
-      return body;
-    });
-  });
+  }, async (req) => showing(ctx, req, async (trx, auth) => {
+    const { segmentId, companyId } = req.query;
+    if (companyId !== undefined && !(await companyExists(trx, companyId))) throw notFound('No such company.');
+    const scope = segmentId === undefined ? undefined : await segmentScope(ctx, trx, auth.workspaceId, segmentId);
+    const page = await listContacts(ctx, trx, auth.workspaceId, { ...req.query, ownerOnly: await ownerScope(trx, auth), ...(scope ? { scope } : {}) });
+    const { searched, ...body } = page;
+    void searched;
+    return { value: body, shown: page.items.map((c) => c.id), purpose: req.query.q !== undefined ? 'crm.search' : 'crm.list' };
+  }));
 
   typed.get('/api/v1/contacts/:id', {
-    config: { permission: 'contacts:read' },
+    config: { permission: 'contacts:read', reads: 'crm.view' },
     schema: { tags, summary: 'One contact (special-category values only with special_category:read)', params: IdParamsSchema, response: { 200: ContactSchema } },
-  }, async (req) => {
-    const auth = requireAuth(req);
-    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
-      const row = await visibleRow(trx, auth, req.params.id);
-      const record = (await openRecords(trx, ctx.vault, auth.workspaceId, [row])).get(row.id)!;
-      await recordPersonalRead(ctx, trx, who(req, auth), { subjectIds: [row.id], purpose: 'crm.view' });
-      let special = {};
-      if (row.special && auth.permissions.has('special_category:read')) {
-        special = await openSpecial(trx, ctx.vault, auth.workspaceId, row.id, row.record_version, row.special);
-        await recordPersonalRead(ctx, trx, who(req, auth), { subjectIds: [row.id], purpose: 'crm.special_category' });
-      }
-      return toView(row, record, special);
-    });
-  });
+  }, async (req) => showing(ctx, req, async (trx, auth) => {
+    const row = await visibleRow(trx, auth, req.params.id);
+    const record = (await openRecords(trx, ctx.vault, auth.workspaceId, [row])).get(row.id)!;
+    if (!row.special || !auth.permissions.has('special_category:read')) return { value: toView(row, record), shown: [row.id] };
+    const special = await openSpecial(trx, ctx.vault, auth.workspaceId, row.id, row.record_version, row.special);
+    return { value: toView(row, record, special), shown: [row.id], also: [{ subjectIds: [row.id], purpose: 'crm.special_category' }] };
+  }));
 
   typed.get('/api/v1/contacts/:id/access-log', {
     config: { permission: 'contacts:read' },

@@ -103,8 +103,11 @@ describe('notes and tasks', () => {
     expect((await send(ws.owner, 'PATCH', `/api/v1/tasks/${taskId}`, { done: false })).json()).toMatchObject({ done: false, doneAt: null });
     expect((await send(ws.owner, 'POST', '/api/v1/tasks', { title: 'x', assigneeId: '00000000-0000-4000-8000-000000000000' })).statusCode).toBe(422);
 
+    // Every answer that showed Bo's data is a read, the creates and changes that echo it too.
     const r = await reads(ws);
-    expect(r.map((e) => [e.purpose, e.subject_ids])).toEqual([['crm.view', [bo]], ['crm.list', [bo]]]);
+    const view = ['crm.view', [bo]];
+    // Bo's creation, the note's creation, its change, the notes list; the task's creation, done; the list; undone.
+    expect(r.map((e) => [e.purpose, e.subject_ids])).toEqual([view, view, view, view, view, view, ['crm.list', [bo]], view]);
     expect((await send(ws.owner, 'DELETE', `/api/v1/tasks/${taskId}`)).statusCode).toBe(204);
     expect((await send(ws.owner, 'DELETE', `/api/v1/notes/${noteId}`)).statusCode).toBe(204);
     const writes = await asOwner<{ action: string }>(h.t, `select action from audit_events where workspace_id = $1 and (action like 'note.%' or action like 'task.%') order by id`, [ws.workspaceId]);

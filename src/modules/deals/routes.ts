@@ -8,17 +8,16 @@ import { z } from 'zod';
 import type { AppContext } from '../../app.js';
 import type { Trx } from '../../platform/db/database.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
-import { ownerScope } from '../contacts/index.js';
+import { ownerScope, visibleContactIds } from '../contacts/index.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
-import { recordPersonalRead } from '../reads/index.js';
+import { showing } from '../reads/index.js';
 import * as p from './pipelines.js';
 import {
   DealInputSchema, DealListQuerySchema, DealPageSchema, DealPatchSchema, DealSchema, IdParamsSchema, PipelineInputSchema,
   PipelinePatchSchema, PipelineSchema, StageInputSchema, StageParamsSchema, StagePatchSchema,
 } from './schemas.js';
-import { createDeal, dealViews, deleteDeal, getDealRow, listDeals, updateDeal, type DealWrite } from './service.js';
+import { createDeal, dealViews, deleteDeal, getDealRow, listDeals, shownBy, updateDeal, type DealWrite } from './service.js';
 
-const who = (req: FastifyRequest) => ({ auth: requireAuth(req), requestId: String(req.id) });
 const writeOf = (ctx: AppContext, req: FastifyRequest): p.PipelineWrite => {
   const auth = requireAuth(req);
   return { workspaceId: auth.workspaceId, actor: auditActor(auth), requestId: String(req.id), now: ctx.now() };
@@ -88,48 +87,44 @@ export function registerDealRoutes(app: FastifyInstance, ctx: AppContext): void 
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['deals'];
   typed.get('/api/v1/deals', {
-    config: { permission: 'contacts:read' },
+    config: { permission: 'contacts:read', reads: 'crm.list' },
     schema: { tags, summary: 'Deals in board order (pipeline, stage, position); shown contact names are an audited read (crm.list)', querystring: DealListQuerySchema, response: { 200: DealPageSchema } },
-  }, async (req) => {
-    const w = who(req);
-    return ctx.db.withWorkspace(w.auth.workspaceId, async (trx) => {
-      const { shown, ...page } = await listDeals(ctx, trx, w.auth.workspaceId, { ...req.query, scope: await ownerScope(trx, w.auth) });
-      await recordPersonalRead(ctx, trx, w, { subjectIds: shown, purpose: 'crm.list' });
-      return page;
-    });
-  });
-  typed.get('/api/v1/deals/:id', { config: { permission: 'contacts:read' }, schema: { tags, summary: 'One deal (a read of its contact: crm.view)', params: IdParamsSchema, response: { 200: DealSchema } } }, async (req) => {
-    const w = who(req);
-    return ctx.db.withWorkspace(w.auth.workspaceId, async (trx) => {
-      const row = await getDealRow(trx, w.auth.workspaceId, req.params.id);
-      const { items, shown } = await dealViews(ctx, trx, w.auth.workspaceId, [row], await ownerScope(trx, w.auth));
-      await recordPersonalRead(ctx, trx, w, { subjectIds: shown, purpose: 'crm.view' });
-      return items[0]!;
-    });
-  });
-  typed.post('/api/v1/deals', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Create a deal (default pipeline and first open stage unless named; honours Idempotency-Key)', body: DealInputSchema, response: { 201: DealSchema } } }, async (req, reply) => {
-    const w = who(req);
-    return sendCreated(reply, await ctx.db.withWorkspace(w.auth.workspaceId, async (trx) => {
+  }, async (req) => showing(ctx, req, async (trx, auth) => {
+    const scope = await ownerScope(trx, auth);
+    // Deals filtered by a contact the caller may not see would say whom they are about: none.
+    const { contactId } = req.query;
+    if (contactId !== undefined && !(await visibleContactIds(trx, auth.workspaceId, [contactId], scope)).has(contactId)) {
+      return { value: { items: [], nextCursor: null }, shown: [] };
+    }
+    const { shown, ...page } = await listDeals(ctx, trx, auth.workspaceId, { ...req.query, scope });
+    return { value: page, shown };
+  }));
+  typed.get('/api/v1/deals/:id', { config: { permission: 'contacts:read', reads: 'crm.view' }, schema: { tags, summary: 'One deal (a read of its contact: crm.view)', params: IdParamsSchema, response: { 200: DealSchema } } }, async (req) =>
+    showing(ctx, req, async (trx, auth) => {
+      const row = await getDealRow(trx, auth.workspaceId, req.params.id);
+      const { items, shown } = await dealViews(ctx, trx, auth.workspaceId, [row], await ownerScope(trx, auth));
+      return { value: items[0]!, shown };
+    }));
+  typed.post('/api/v1/deals', { config: { permission: 'contacts:write', reads: 'crm.view' }, schema: { tags, summary: 'Create a deal (default pipeline and first open stage unless named; honours Idempotency-Key)', body: DealInputSchema, response: { 201: DealSchema } } }, async (req, reply) =>
+    sendCreated(reply, await showing(ctx, req, async (trx, auth) => {
       const dw = await dealWriteOf(trx, req);
-      return idempotentCreate(ctx, trx, req, w.auth, {
+      const done = await idempotentCreate(ctx, trx, req, auth, {
         route: 'POST /api/v1/deals',
         body: req.body,
         create: async () => {
           const created = await createDeal(ctx, trx, dw, req.body);
           return { id: created.id, status: 201, value: created };
         },
-        // A replay shows the deal as it is now, read (and recorded) like GET /deals/{id}.
-        replay: async (id) => {
-          const { items, shown } = await dealViews(ctx, trx, dw.workspaceId, [await getDealRow(trx, dw.workspaceId, id)], dw.scope);
-          await recordPersonalRead(ctx, trx, w, { subjectIds: shown, purpose: 'crm.view' });
-          return items[0]!;
-        },
+        // A replay shows the deal as it is now, like GET /deals/{id}.
+        replay: async (id) => (await dealViews(ctx, trx, dw.workspaceId, [await getDealRow(trx, dw.workspaceId, id)], dw.scope)).items[0]!,
       });
+      return { value: done, shown: shownBy(done.value) };
+    })));
+  typed.patch('/api/v1/deals/:id', { config: { permission: 'contacts:write', reads: 'crm.view' }, schema: { tags, summary: 'Change a deal; { stageId, position } moves it on the board; a change to nothing changes nothing', params: IdParamsSchema, body: DealPatchSchema, response: { 200: DealSchema } } }, async (req) =>
+    showing(ctx, req, async (trx) => {
+      const deal = await updateDeal(ctx, trx, await dealWriteOf(trx, req), req.params.id, req.body);
+      return { value: deal, shown: shownBy(deal) };
     }));
-  });
-  typed.patch('/api/v1/deals/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Change a deal; { stageId, position } moves it on the board', params: IdParamsSchema, body: DealPatchSchema, response: { 200: DealSchema } } }, async (req) => {
-    return ctx.db.withWorkspace(requireAuth(req).workspaceId, async (trx) => updateDeal(ctx, trx, await dealWriteOf(trx, req), req.params.id, req.body));
-  });
   typed.delete('/api/v1/deals/:id', { config: { permission: 'contacts:delete' }, schema: { tags, summary: 'Delete a deal', params: IdParamsSchema, response: { 204: z.null() } } }, async (req, reply) => {
     await ctx.db.withWorkspace(requireAuth(req).workspaceId, async (trx) => deleteDeal(trx, await dealWriteOf(trx, req), req.params.id));
     return reply.status(204).send(null);

@@ -22,7 +22,7 @@ export interface Deal {
   id: string; pipelineId: string; stageId: string;
   /** null with `erased` when the contact it was about was erased, or with `contactHidden`. */
   title: string | null; description: string | null; erased: boolean;
-  /** The contact is outside the caller's record visibility: its name and the deal's text (sealed under its key) are withheld. */
+  /** The contact is outside the caller's record visibility: its id, its name and the deal's text (sealed under its key) are withheld. */
   contactHidden: boolean;
   amountCents: number | null; currency: string | null; expectedClose: string | null;
   ownerId: string | null; companyId: string | null; contactId: string | null; contactName: string | null;
@@ -51,8 +51,8 @@ const subjects = (contactId: string | null): string[] => (contactId ? [contactId
 
 /**
  * Deal rows as the API shows them, with contact names; `shown` lists the people whose data is in the answer.
- * A deal whose contact `scope` cannot see is still shown (a business record), with that person's name and
- * the deal's text withheld (`contactHidden`) and never decrypted.
+ * A deal whose contact `scope` cannot see is still shown (a business record), with that person's id and name
+ * and the deal's text withheld (`contactHidden`) and never decrypted.
  */
 export async function dealViews(ctx: Ctx, trx: Trx, ws: string, rows: readonly q.DealRow[], scope: OwnerScope): Promise<{ items: Deal[]; shown: string[] }> {
   const contactIds = [...new Set(rows.flatMap((r) => subjects(r.contact_id)))];
@@ -68,12 +68,15 @@ export async function dealViews(ctx: Ctx, trx: Trx, ws: string, rows: readonly q
       id: r.id, pipelineId: r.pipeline_id, stageId: r.stage_id, title: t?.title ?? null, description: t?.description ?? null,
       erased: !withheld && t === null, contactHidden: withheld,
       amountCents: r.amount_cents === null ? null : Number(r.amount_cents), currency: r.currency, expectedClose: dateOnly(r.expected_close),
-      ownerId: r.owner_id, companyId: r.company_id, contactId: r.contact_id, contactName: r.contact_id ? names.get(r.contact_id) ?? null : null,
+      ownerId: r.owner_id, companyId: r.company_id, contactId: withheld ? null : r.contact_id, contactName: r.contact_id ? names.get(r.contact_id) ?? null : null,
       position: r.position, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at), stageChangedAt: iso(r.stage_changed_at),
     };
   });
   return { items, shown: [...names.keys()] };
 }
+
+/** The person a shown deal is about (its `contactId` is given only when that person is visible). */
+export const shownBy = (deal: Pick<Deal, 'contactId'>): string[] => subjects(deal.contactId);
 
 const iso = (d: Date | string): string => new Date(d).toISOString();
 /** PGlite and pg may hand a date column back as a Date or a string. */
@@ -144,15 +147,25 @@ export async function getDealRow(trx: Trx, ws: string, id: string, forUpdate = f
 
 const TEXT_FIELDS = ['title', 'description'] as const;
 
-/** New text (and its key) after a patch; null when the record stays as it is. */
+/** New text (and its key) after a patch; null when the record stays as it is (no text given, or the same text about the same person). */
 async function patchedText(ctx: Ctx, trx: Trx, row: q.DealRow, patch: DealPatch, contactId: string | null): Promise<DealText | null> {
-  const touchesText = TEXT_FIELDS.some((k) => patch[k] !== undefined) || contactId !== row.subject_id;
+  const touchesText = TEXT_FIELDS.some((k) => patch[k] !== undefined) || contactId !== row.contact_id;
   if (!touchesText) return null;
   const [current] = await openMany<DealText>(trx, ctx.vault, row.workspace_id, [{ ref: ref(row), sealed: row.record }]);
   if (!current && patch.title === undefined) throw conflict('This deal’s text was erased with its contact; give a new title.', 'deal-text-erased');
-  return { title: patch.title ?? current!.title, description: patch.description !== undefined ? patch.description : current?.description ?? null };
+  const text = { title: patch.title ?? current!.title, description: patch.description !== undefined ? patch.description : current?.description ?? null };
+  const same = current && contactId === row.subject_id && text.title === current.title && text.description === (current.description ?? null);
+  return same ? null : text;
 }
 
+/** Plain columns a patch sets, by field name. */
+const PLAIN = [['amountCents', 'amount_cents'], ['currency', 'currency'], ['expectedClose', 'expected_close'], ['ownerId', 'owner_id'], ['companyId', 'company_id']] as const;
+
+/**
+ * Applies a patch. Only what differs is written and audited: a patch that
+ * changes nothing (an empty one, or the values the deal has) writes nothing
+ * and leaves `updatedAt` and the record version as they were.
+ */
 export async function updateDeal(ctx: Ctx, trx: Trx, w: DealWrite, id: string, patch: DealPatch): Promise<Deal> {
   const ws = w.workspaceId;
   const row = await getDealRow(trx, ws, id, true);
@@ -167,20 +180,27 @@ export async function updateDeal(ctx: Ctx, trx: Trx, w: DealWrite, id: string, p
   if (text) {
     Object.assign(next, { record_version: row.record_version + 1, contact_id: contactId, subject_id: contactId });
     next.record = await sealText(trx, ctx.vault, ws, ref(next), text);
+  } else if (contactId !== row.contact_id) {
+    next.contact_id = contactId;
   }
   const moved = await applyMove(ctx, trx, next, patch);
-  for (const [k, col] of [['amountCents', 'amount_cents'], ['currency', 'currency'], ['expectedClose', 'expected_close'], ['ownerId', 'owner_id'], ['companyId', 'company_id']] as const) {
-    if (patch[k] !== undefined) Object.assign(next, { [col]: patch[k] });
-  }
+  const plain = PLAIN.filter(([k, col]) => patch[k] !== undefined && String(patch[k]) !== String(dateOrValue(row[col])));
+  for (const [k, col] of plain) Object.assign(next, { [col]: patch[k] });
+  const fields = [...(text ? TEXT_FIELDS.filter((k) => patch[k] !== undefined) : []), ...(contactId !== row.contact_id ? ['contactId'] : []), ...plain.map(([k]) => k)];
+  if (!moved && fields.length === 0) return (await dealViews(ctx, trx, ws, [row], w.scope)).items[0]!;
   const { workspace_id: _w, id: _i, ...set } = next;
   await memberRef('ownerId', () => trx.updateTable('deals').set(set).where('workspace_id', '=', ws).where('id', '=', id).execute());
-  const fields = Object.keys(patch).filter((k) => k !== 'stageId' && k !== 'position' && k !== 'pipelineId');
   const subjectIds = [...new Set([...subjects(row.contact_id), ...subjects(contactId)])];
   if (moved) await recordAudit(trx, { action: 'deal.moved', actor: w.actor, subjectIds, details: { dealId: auditId(id), stageId: auditId(next.stage_id) }, requestId: w.requestId });
-  if (fields.length > 0 || !moved) {
+  if (fields.length > 0) {
     await recordAudit(trx, { action: 'deal.updated', actor: w.actor, subjectIds, details: { dealId: auditId(id), fields: fields.map((f) => auditCode(f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))) }, requestId: w.requestId });
   }
   return (await dealViews(ctx, trx, ws, [next], w.scope)).items[0]!;
+}
+
+/** A stored value as a patch gives it: a date column as YYYY-MM-DD, a bigint as its digits. */
+function dateOrValue(v: unknown): unknown {
+  return v instanceof Date ? dateOnly(v) : v;
 }
 
 /** A move to another stage or position (the board): makes room, sets the new place. True when the deal moved. */
@@ -188,6 +208,7 @@ async function applyMove(ctx: Ctx, trx: Trx, next: q.DealRow, patch: DealPatch):
   if (patch.stageId === undefined && patch.position === undefined) return false;
   const stage = patch.stageId ? await resolveStage(ctx, trx, next.workspace_id, patch.pipelineId, patch.stageId) : null;
   const stageId = stage?.id ?? next.stage_id;
+  if (stageId === next.stage_id && (patch.position === undefined || patch.position === next.position)) return false;
   const position = patch.position ?? (stageId === next.stage_id ? next.position : await q.endOfStage(trx, next.workspace_id, stageId));
   if (patch.position !== undefined) await q.shiftStage(trx, next.workspace_id, stageId, position, next.id);
   if (stage && stage.id !== next.stage_id) Object.assign(next, { pipeline_id: stage.pipeline_id, stage_id: stage.id, stage_changed_at: next.updated_at });

@@ -1,8 +1,8 @@
 /**
  * Record visibility 'own' reaches deals, tasks, notes and the timeline: a
  * sales member sees the business records, but never the name of (or the text
- * sealed under the key of) a contact they do not own, and the audit read
- * events name only the people actually shown.
+ * sealed under the key of) a contact they do not own — nor its id — and the
+ * audit read events name only the people actually shown.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
@@ -69,9 +69,11 @@ describe("record visibility 'own' in deal, task and note lists", () => {
     expectNoSecrets(r.body);
     const items = r.json<{ items: DealItem[] }>().items;
     expect(items).toHaveLength(3);
+    // Not even the hidden contact's id: with it, PATCH or GET of the contact elsewhere would be the next step.
     expect(items.find((d) => d.id === ids.dealTheirs)).toEqual(expect.objectContaining({
-      title: null, description: null, erased: false, contactHidden: true, contactId: theirs, contactName: null,
+      title: null, description: null, erased: false, contactHidden: true, contactId: null, contactName: null,
     }));
+    expect(r.body).not.toContain(theirs);
     expect(items.find((d) => d.id === ids.dealMine)).toMatchObject({ title: 'Mia deal', contactHidden: false, contactName: 'Mia Mine' });
     expect(items.find((d) => d.id === ids.dealNone)).toMatchObject({ title: 'Open deal', contactHidden: false, contactName: null });
     const events = (await readsBy(sales)).slice(before);
@@ -81,8 +83,13 @@ describe("record visibility 'own' in deal, task and note lists", () => {
     const one = await get(sales, `/api/v1/deals/${ids.dealTheirs}`);
     expect(one.statusCode).toBe(200);
     expectNoSecrets(one.body);
-    expect(one.json()).toMatchObject({ title: null, contactHidden: true, contactName: null });
+    expect(one.json()).toMatchObject({ title: null, contactHidden: true, contactName: null, contactId: null });
     expect((await readsBy(sales)).slice(before)).toHaveLength(1);
+    // Filtering by the hidden contact's id says nothing about them: no deals.
+    const filtered = await get(sales, `/api/v1/deals?contactId=${theirs}`);
+    expect(filtered.statusCode).toBe(200);
+    expect(filtered.json()).toEqual({ items: [], nextCursor: null });
+    expect((await get(ws.owner, `/api/v1/deals?contactId=${theirs}`)).json<{ items: DealItem[] }>().items.map((d) => d.id)).toEqual([ids.dealTheirs]);
 
     // The owner still sees everything.
     const all = (await get(ws.owner, '/api/v1/deals')).json<{ items: DealItem[] }>().items;
@@ -94,7 +101,8 @@ describe("record visibility 'own' in deal, task and note lists", () => {
     const moved = await send(sales, 'PATCH', `/api/v1/deals/${ids.dealTheirs}`, { stageId: pipes[0]!.stages[1]!.id, amountCents: 500 });
     expect(moved.statusCode, moved.body).toBe(200);
     expectNoSecrets(moved.body);
-    expect(moved.json()).toMatchObject({ stageId: pipes[0]!.stages[1]!.id, amountCents: 500, title: null, contactHidden: true });
+    expect(moved.json()).toMatchObject({ stageId: pipes[0]!.stages[1]!.id, amountCents: 500, title: null, contactHidden: true, contactId: null });
+    expect(moved.body).not.toContain(theirs);
     for (const patch of [{ title: 'Renamed' }, { description: 'x' }, { contactId: mine }, { contactId: null }]) {
       const r = await send(sales, 'PATCH', `/api/v1/deals/${ids.dealTheirs}`, patch);
       expect(r.statusCode, JSON.stringify(patch)).toBe(403);
@@ -113,12 +121,14 @@ describe("record visibility 'own' in deal, task and note lists", () => {
     expect(r.statusCode, r.body).toBe(200);
     expectNoSecrets(r.body);
     const items = r.json<{ items: TaskItem[] }>().items;
-    expect(items.find((t) => t.id === ids.taskTheirs)).toEqual(expect.objectContaining({ title: null, erased: false, contactHidden: true, contactId: theirs, contactName: null }));
+    expect(items.find((t) => t.id === ids.taskTheirs)).toEqual(expect.objectContaining({ title: null, erased: false, contactHidden: true, contactId: null, contactName: null }));
+    expect(r.body).not.toContain(theirs);
+    expect((await get(sales, `/api/v1/tasks?contactId=${theirs}`)).json()).toEqual({ items: [], nextCursor: null });
     expect(items.find((t) => t.id === ids.taskMine)).toMatchObject({ title: 'Mia task', contactName: 'Mia Mine', contactHidden: false });
     expect((await readsBy(sales)).slice(before)).toEqual([{ purpose: 'crm.list', subject_ids: [mine] }]);
     const mineOnly = await get(sales, `/api/v1/tasks?assigneeId=${sales.userId}`);
     expectNoSecrets(mineOnly.body);
-    expect((await get(sales, `/api/v1/tasks/${ids.taskTheirs}`)).json()).toMatchObject({ title: null, contactHidden: true });
+    expect((await get(sales, `/api/v1/tasks/${ids.taskTheirs}`)).json()).toMatchObject({ title: null, contactHidden: true, contactId: null });
 
     const done = await send(sales, 'PATCH', `/api/v1/tasks/${ids.taskTheirs}`, { done: true });
     expect(done.statusCode, done.body).toBe(200);

@@ -8,8 +8,8 @@ import { validationFailed } from '../../platform/errors.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { ownerScope } from '../contacts/index.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
-import { recordPersonalRead } from '../reads/index.js';
-import { checkAbout, createNote, deleteNote, getNote, listNotes, updateNote, type NoteAbout, type NoteWrite } from './service.js';
+import { showing } from '../reads/index.js';
+import { checkAbout, createNote, deleteNote, getNote, listNotes, shownBy, updateNote, type NoteAbout, type NoteWrite } from './service.js';
 
 const tags = ['notes'];
 const NoteSchema = z.object({
@@ -47,46 +47,41 @@ export function registerNoteRoutes(app: FastifyInstance, ctx: AppContext): void 
   };
   const ws = (req: FastifyRequest): string => requireAuth(req).workspaceId;
   typed.get('/api/v1/notes', {
-    config: { permission: 'contacts:read' },
+    config: { permission: 'contacts:read', reads: 'crm.view' },
     schema: { tags, summary: "A contact's (audited: crm.view) or a company's notes, newest first", querystring: QuerySchema, response: { 200: z.object({ items: z.array(NoteSchema), nextCursor: z.string().nullable() }) } },
   }, async (req) => {
-    const auth = requireAuth(req);
     const about = aboutOf(req.query);
-    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
+    return showing(ctx, req, async (trx, auth) => {
       await checkAbout(trx, auth.workspaceId, about, await ownerScope(trx, auth));
       const rows = await listNotes(ctx, trx, auth.workspaceId, about, req.query.limit + 1, req.query.cursor ? decodeCursor(req.query.cursor) : undefined);
       const items = rows.slice(0, req.query.limit);
-      if (about.contactId && items.some((n) => !n.erased)) {
-        await recordPersonalRead(ctx, trx, { auth, requestId: String(req.id) }, { subjectIds: [about.contactId], purpose: 'crm.view' });
-      }
       const last = items[items.length - 1];
-      return { items, nextCursor: rows.length > req.query.limit && last ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url') : null };
+      const value = { items, nextCursor: rows.length > req.query.limit && last ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url') : null };
+      return { value, shown: [...new Set(items.flatMap(shownBy))] };
     });
   });
-  typed.post('/api/v1/notes', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Add a note to a contact or a company (honours Idempotency-Key)', body: CreateSchema, response: { 201: NoteSchema } } }, async (req, reply) => {
+  typed.post('/api/v1/notes', { config: { permission: 'contacts:write', reads: 'crm.view' }, schema: { tags, summary: 'Add a note to a contact or a company (honours Idempotency-Key)', body: CreateSchema, response: { 201: NoteSchema } } }, async (req, reply) => {
     const about = aboutOf(req.body);
-    const auth = requireAuth(req);
-    return sendCreated(reply, await ctx.db.withWorkspace(ws(req), async (trx) => {
+    return sendCreated(reply, await showing(ctx, req, async (trx, auth) => {
       const w = await writeOf(trx, req);
-      return idempotentCreate(ctx, trx, req, auth, {
+      const done = await idempotentCreate(ctx, trx, req, auth, {
         route: 'POST /api/v1/notes',
         body: req.body,
         create: async () => {
           const note = await createNote(ctx, trx, w, about, req.body.body);
           return { id: note.id, status: 201, value: note };
         },
-        // A replay shows the note as it is now; a contact's note is read (and recorded) like GET /notes.
-        replay: async (id) => {
-          const note = await getNote(ctx, trx, w.workspaceId, id, w.scope);
-          if (note.contactId && !note.erased) await recordPersonalRead(ctx, trx, { auth, requestId: String(req.id) }, { subjectIds: [note.contactId], purpose: 'crm.view' });
-          return note;
-        },
+        // A replay shows the note as it is now, like GET /notes.
+        replay: (id) => getNote(ctx, trx, w.workspaceId, id, w.scope),
       });
+      return { value: done, shown: shownBy(done.value) };
     }));
   });
-  typed.patch('/api/v1/notes/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: "Change a note's text", params: IdParams, body: z.strictObject({ body }), response: { 200: NoteSchema } } }, async (req) => {
-    return ctx.db.withWorkspace(ws(req), async (trx) => updateNote(ctx, trx, await writeOf(trx, req), req.params.id, req.body.body));
-  });
+  typed.patch('/api/v1/notes/:id', { config: { permission: 'contacts:write', reads: 'crm.view' }, schema: { tags, summary: "Change a note's text (the same text changes nothing)", params: IdParams, body: z.strictObject({ body }), response: { 200: NoteSchema } } }, async (req) =>
+    showing(ctx, req, async (trx) => {
+      const note = await updateNote(ctx, trx, await writeOf(trx, req), req.params.id, req.body.body);
+      return { value: note, shown: shownBy(note) };
+    }));
   typed.delete('/api/v1/notes/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Delete a note', params: IdParams, response: { 204: z.null() } } }, async (req, reply) => {
     await ctx.db.withWorkspace(ws(req), async (trx) => deleteNote(trx, await writeOf(trx, req), req.params.id));
     return reply.status(204).send(null);

@@ -47,6 +47,9 @@ export async function noteViews(ctx: Ctx, trx: Trx, ws: string, rows: readonly N
   }));
 }
 
+/** The person whose text a shown note holds: its contact, unless the text was erased (a company's note shows nobody). */
+export const shownBy = (note: Pick<Note, 'contactId' | 'erased'>): string[] => (note.contactId && !note.erased ? [note.contactId] : []);
+
 /**
  * 404 unless the contact (visible under `scope`: record visibility) or the company is in this
  * workspace (another workspace's id, or a contact the caller may not see, looks like none).
@@ -82,9 +85,14 @@ export async function getNote(ctx: Ctx, trx: Trx, ws: string, id: string, scope:
   return (await noteViews(ctx, trx, ws, [await noteRow(trx, { workspaceId: ws, scope }, id)]))[0]!;
 }
 
-/** A new body under a bumped record version: the previous ciphertext no longer opens for this row. */
+/**
+ * A new body under a bumped record version: the previous ciphertext no longer opens for this row.
+ * The body it already has changes nothing (no write, no version, no audit event).
+ */
 export async function updateNote(ctx: Ctx, trx: Trx, w: NoteWrite, id: string, body: string): Promise<Note> {
   const row = await noteRow(trx, w, id);
+  const [current] = await noteViews(ctx, trx, w.workspaceId, [row]);
+  if (current && !current.erased && current.body === body) return current;
   const next = { ...row, record_version: row.record_version + 1, updated_at: ctx.now() };
   next.body = await sealText(trx, ctx.vault, w.workspaceId, ref(next), { text: body });
   await trx.updateTable('notes').set({ body: next.body, record_version: next.record_version, updated_at: next.updated_at })

@@ -1,8 +1,9 @@
 /**
- * Reads of personal data are on the record (DESIGN.md data rule 4, THREATS.md
- * "Reading many people", actor C, docs/reading-many-people.md). Every route
- * that shows people calls `recordPersonalRead` inside its workspace
- * transaction, before it answers.
+ * Reads of personal data are on the record (DESIGN.md data rules 4 and 8,
+ * THREATS.md "Reading many people", actor C, docs/reading-many-people.md).
+ * Every route whose answer shows people declares `config.reads` and answers
+ * through `showing()` (answer.ts), which calls `recordPersonalRead` inside the
+ * request's workspace transaction before it commits.
  */
 export {
   recordPersonalRead,
@@ -23,3 +24,4 @@ export {
   type NotifyMembersInput,
 } from './notifications.js';
 export { registerNotificationRoutes } from './routes.js';
+export { showing, installReadAnswerRule, personalFieldsOf, PERSONAL_FIELDS, type Shown } from './answer.js';

@@ -5,6 +5,7 @@ import type { AppContext } from '../../app.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { requireAuth } from '../identity/auth-hook.js';
 import { listNotifications, markNotificationRead } from './notifications.js';
+import { installReadAnswerRule } from './answer.js';
 import { ReadBudgetRefusal } from './record.js';
 
 const tags = ['notifications'];
@@ -29,10 +30,13 @@ const Empty = z.null();
 /**
  * In-app notices (API.md lists): a member sees only their own. A token made
  * by the operator belongs to no member and has none. Also installs the hook
- * that holds a read-budget 429 until its audit event and alert are written.
+ * that holds a read-budget 429 until its audit event and alert are written,
+ * and the rule that every answer showing people is recorded (answer.ts).
  */
 export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext): void {
   installReadRefusalHook(app);
+  // Registered early among the modules: every personal route after it is held to the rule.
+  installReadAnswerRule(app);
   const typed = app.withTypeProvider<ZodTypeProvider>();
 
   typed.get('/api/v1/notifications', {

@@ -6,10 +6,10 @@ import type { AppContext } from '../../app.js';
 import type { Trx } from '../../platform/db/database.js';
 import { validationFailed } from '../../platform/errors.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
-import { ownerScope } from '../contacts/index.js';
+import { ownerScope, visibleContactIds } from '../contacts/index.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
-import { recordPersonalRead } from '../reads/index.js';
-import { createTask, deleteTask, getTask, taskRows, taskViews, updateTask, type TaskWrite } from './service.js';
+import { showing } from '../reads/index.js';
+import { createTask, deleteTask, getTask, shownBy, taskRows, taskViews, updateTask, type TaskWrite } from './service.js';
 
 const tags = ['tasks'];
 const TaskSchema = z.object({
@@ -47,50 +47,45 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
   };
   const ws = (req: FastifyRequest): string => requireAuth(req).workspaceId;
   typed.get('/api/v1/tasks', {
-    config: { permission: 'contacts:read' },
+    config: { permission: 'contacts:read', reads: 'crm.list' },
     schema: { tags, summary: 'Tasks, newest first; shown contact names are an audited read (crm.list)', querystring: QuerySchema, response: { 200: z.object({ items: z.array(TaskSchema), nextCursor: z.string().nullable() }) } },
-  }, async (req) => {
-    const auth = requireAuth(req);
+  }, async (req) => showing(ctx, req, async (trx, auth) => {
     const { limit, cursor, ...filter } = req.query;
-    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
-      const rows = await taskRows(trx, auth.workspaceId, filter, limit + 1, cursor ? decodeCursor(cursor) : undefined);
-      const { items, shown } = await taskViews(ctx, trx, auth.workspaceId, rows.slice(0, limit), await ownerScope(trx, auth));
-      await recordPersonalRead(ctx, trx, { auth, requestId: String(req.id) }, { subjectIds: shown, purpose: 'crm.list' });
-      const last = items[items.length - 1];
-      return { items, nextCursor: rows.length > limit && last ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url') : null };
-    });
-  });
-  typed.get('/api/v1/tasks/:id', { config: { permission: 'contacts:read' }, schema: { tags, summary: 'One task', params: IdParams, response: { 200: TaskSchema } } }, async (req) => {
-    const auth = requireAuth(req);
-    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
+    const scope = await ownerScope(trx, auth);
+    // Tasks filtered by a contact the caller may not see would say whom they are about: none.
+    if (filter.contactId !== undefined && !(await visibleContactIds(trx, auth.workspaceId, [filter.contactId], scope)).has(filter.contactId)) {
+      return { value: { items: [], nextCursor: null }, shown: [] };
+    }
+    const rows = await taskRows(trx, auth.workspaceId, filter, limit + 1, cursor ? decodeCursor(cursor) : undefined);
+    const { items, shown } = await taskViews(ctx, trx, auth.workspaceId, rows.slice(0, limit), scope);
+    const last = items[items.length - 1];
+    return { value: { items, nextCursor: rows.length > limit && last ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url') : null }, shown };
+  }));
+  typed.get('/api/v1/tasks/:id', { config: { permission: 'contacts:read', reads: 'crm.view' }, schema: { tags, summary: 'One task', params: IdParams, response: { 200: TaskSchema } } }, async (req) =>
+    showing(ctx, req, async (trx, auth) => {
       const { items, shown } = await getTask(ctx, trx, auth.workspaceId, req.params.id, await ownerScope(trx, auth));
-      await recordPersonalRead(ctx, trx, { auth, requestId: String(req.id) }, { subjectIds: shown, purpose: 'crm.view' });
-      return items[0]!;
-    });
-  });
-  typed.post('/api/v1/tasks', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Create a task (honours Idempotency-Key)', body: CreateSchema, response: { 201: TaskSchema } } }, async (req, reply) => {
-    const auth = requireAuth(req);
-    return sendCreated(reply, await ctx.db.withWorkspace(ws(req), async (trx) => {
+      return { value: items[0]!, shown };
+    }));
+  typed.post('/api/v1/tasks', { config: { permission: 'contacts:write', reads: 'crm.view' }, schema: { tags, summary: 'Create a task (honours Idempotency-Key)', body: CreateSchema, response: { 201: TaskSchema } } }, async (req, reply) =>
+    sendCreated(reply, await showing(ctx, req, async (trx, auth) => {
       const w = await writeOf(trx, req);
-      return idempotentCreate(ctx, trx, req, auth, {
+      const done = await idempotentCreate(ctx, trx, req, auth, {
         route: 'POST /api/v1/tasks',
         body: req.body,
         create: async () => {
           const task = await createTask(ctx, trx, w, req.body);
           return { id: task.id, status: 201, value: task };
         },
-        // A replay shows the task as it is now, read (and recorded) like GET /tasks/{id}.
-        replay: async (id) => {
-          const { items, shown } = await getTask(ctx, trx, w.workspaceId, id, w.scope);
-          await recordPersonalRead(ctx, trx, { auth, requestId: String(req.id) }, { subjectIds: shown, purpose: 'crm.view' });
-          return items[0]!;
-        },
+        // A replay shows the task as it is now, like GET /tasks/{id}.
+        replay: async (id) => (await getTask(ctx, trx, w.workspaceId, id, w.scope)).items[0]!,
       });
+      return { value: done, shown: shownBy(done.value) };
+    })));
+  typed.patch('/api/v1/tasks/:id', { config: { permission: 'contacts:write', reads: 'crm.view' }, schema: { tags, summary: 'Change a task; { done: true|false } toggles it; a change to nothing changes nothing', params: IdParams, body: PatchSchema, response: { 200: TaskSchema } } }, async (req) =>
+    showing(ctx, req, async (trx) => {
+      const task = await updateTask(ctx, trx, await writeOf(trx, req), req.params.id, req.body);
+      return { value: task, shown: shownBy(task) };
     }));
-  });
-  typed.patch('/api/v1/tasks/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Change a task; { done: true|false } toggles it', params: IdParams, body: PatchSchema, response: { 200: TaskSchema } } }, async (req) => {
-    return ctx.db.withWorkspace(ws(req), async (trx) => updateTask(ctx, trx, await writeOf(trx, req), req.params.id, req.body));
-  });
   typed.delete('/api/v1/tasks/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Delete a task', params: IdParams, response: { 204: z.null() } } }, async (req, reply) => {
     await ctx.db.withWorkspace(ws(req), async (trx) => deleteTask(trx, await writeOf(trx, req), req.params.id));
     return reply.status(204).send(null);

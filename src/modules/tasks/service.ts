@@ -23,7 +23,7 @@ declare module '../../platform/db/schema.js' {
 }
 
 export interface Task {
-  /** `title` is null with `erased` (its contact was erased) or with `contactHidden` (outside the caller's record visibility: name and title withheld). */
+  /** `title` is null with `erased` (its contact was erased) or with `contactHidden` (outside the caller's record visibility: id, name and title withheld). */
   id: string; title: string | null; erased: boolean; contactHidden: boolean; dueAt: string | null; done: boolean; doneAt: string | null;
   assigneeId: string | null; contactId: string | null; contactName: string | null; dealId: string | null; createdAt: string; updatedAt: string;
 }
@@ -46,7 +46,7 @@ const subjects = (...ids: Array<string | null>): string[] => [...new Set(ids.fil
 
 /**
  * Tasks as shown, with contact names; `shown` lists the people whose data is in the answer. A task whose
- * contact `scope` cannot see is shown with that person's name and the title withheld (never decrypted).
+ * contact `scope` cannot see is shown with that person's id and name and the title withheld (never decrypted).
  */
 export async function taskViews(ctx: Ctx, trx: Trx, ws: string, rows: readonly TasksTable[], scope: OwnerScope): Promise<{ items: Task[]; shown: string[] }> {
   const names = new Map((await getVisibleContacts(ctx, trx, ws, subjects(...rows.map((r) => r.contact_id)), scope)).map((c) => [c.id, displayName(c)]));
@@ -56,11 +56,14 @@ export async function taskViews(ctx: Ctx, trx: Trx, ws: string, rows: readonly T
   const titles = new Map(open.map((r, i) => [r.id, opened[i] ?? null]));
   const items = rows.map((r): Task => ({
     id: r.id, title: titles.get(r.id)?.title ?? null, erased: !hidden(r) && !titles.get(r.id), contactHidden: hidden(r), dueAt: iso(r.due_at), done: r.done_at !== null, doneAt: iso(r.done_at),
-    assigneeId: r.assignee_id, contactId: r.contact_id, contactName: r.contact_id ? names.get(r.contact_id) ?? null : null, dealId: r.deal_id,
+    assigneeId: r.assignee_id, contactId: hidden(r) ? null : r.contact_id, contactName: r.contact_id ? names.get(r.contact_id) ?? null : null, dealId: r.deal_id,
     createdAt: iso(r.created_at)!, updatedAt: iso(r.updated_at)!,
   }));
   return { items, shown: [...names.keys()] };
 }
+
+/** The person a shown task is about (its `contactId` is given only when that person is visible). */
+export const shownBy = (task: Pick<Task, 'contactId'>): string[] => subjects(task.contactId);
 
 /** The contact (visible to the writer) and deal named must exist in this workspace (422 otherwise). */
 async function checkRefs(trx: Trx, w: TaskWrite, p: TaskPatch): Promise<void> {
@@ -94,7 +97,10 @@ export async function getTask(ctx: Ctx, trx: Trx, ws: string, id: string, scope:
   return taskViews(ctx, trx, ws, [await taskRow(trx, ws, id)], scope);
 }
 
-/** Applies a patch; `done` toggles done_at. The title is re-sealed when it or the contact changes. */
+/**
+ * Applies a patch; `done` toggles done_at. The title is re-sealed when it or the contact changes. Only what
+ * differs is written and audited: a patch that changes nothing writes nothing (same `updatedAt`, same version).
+ */
 export async function updateTask(ctx: Ctx, trx: Trx, w: TaskWrite, id: string, patch: TaskPatch): Promise<Task> {
   const row = await taskRow(trx, w.workspaceId, id);
   await checkRefs(trx, w, patch);
@@ -105,20 +111,30 @@ export async function updateTask(ctx: Ctx, trx: Trx, w: TaskWrite, id: string, p
     throw forbidden('This task is about a contact outside your record visibility: its title and contact cannot be changed.', 'contact-not-visible');
   }
   const next: TasksTable = { ...row, contact_id: contactId, updated_at: now };
-  if (patch.title !== undefined || contactId !== row.subject_id) {
+  const changed: string[] = contactId !== row.contact_id ? ['contactId'] : [];
+  if (patch.title !== undefined || contactId !== row.contact_id) {
     const [cur] = await openMany<{ title: string }>(trx, ctx.vault, w.workspaceId, [{ ref: ref(row), sealed: row.record }]);
     const title = patch.title ?? cur?.title;
     if (title === undefined) throw conflict('This task’s title was erased with its contact; give a new title.', 'task-text-erased');
-    Object.assign(next, { subject_id: contactId, record_version: row.record_version + 1 });
-    next.record = await sealText(trx, ctx.vault, w.workspaceId, ref(next), { title });
+    if (title !== cur?.title || contactId !== row.subject_id) {
+      if (title !== cur?.title) changed.push('title');
+      Object.assign(next, { subject_id: contactId, record_version: row.record_version + 1 });
+      next.record = await sealText(trx, ctx.vault, w.workspaceId, ref(next), { title });
+    }
   }
+  const time = (d: Date | null): number | null => (d === null ? null : new Date(d).getTime());
   if (patch.dueAt !== undefined) next.due_at = patch.dueAt ? new Date(patch.dueAt) : null;
   if (patch.assigneeId !== undefined) next.assignee_id = patch.assigneeId;
   if (patch.dealId !== undefined) next.deal_id = patch.dealId;
   if (patch.done !== undefined) next.done_at = patch.done ? row.done_at ?? now : null;
+  if (time(next.due_at) !== time(row.due_at)) changed.push('dueAt');
+  if (next.assignee_id !== row.assignee_id) changed.push('assigneeId');
+  if (next.deal_id !== row.deal_id) changed.push('dealId');
+  if (time(next.done_at) !== time(row.done_at)) changed.push('done');
+  if (changed.length === 0) return (await taskViews(ctx, trx, w.workspaceId, [row], w.scope)).items[0]!;
   const { workspace_id: _w, id: _i, ...set } = next;
   await memberRef('assigneeId', () => trx.updateTable('tasks').set(set).where('workspace_id', '=', w.workspaceId).where('id', '=', id).execute());
-  const fields = Object.keys(patch).map((k) => auditCode(k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)));
+  const fields = changed.map((k) => auditCode(k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)));
   await recordAudit(trx, { action: 'task.updated', actor: w.actor, subjectIds: subjects(row.contact_id, contactId), details: { taskId: auditId(id), fields }, requestId: w.requestId });
   return (await taskViews(ctx, trx, w.workspaceId, [next], w.scope)).items[0]!;
 }

@@ -135,10 +135,12 @@ describe('Idempotency-Key on every CRM create', () => {
     const first = await post(ws.owner, '/api/v1/deals', 'deal-key', { title: 'Pilot', contactId });
     expect(first.statusCode, first.body).toBe(201);
     const id = first.json<{ id: string }>().id;
-    await post(ws.owner, '/api/v1/deals', 'deal-key', { title: 'Pilot', contactId });
-    const reads = await asOwner<{ purpose: string; subject_ids: string[] }>(h.t,
-      `select purpose, subject_ids from audit_events where workspace_id = $1 and action = 'contact.read' order by id`, [ws.workspaceId]);
-    expect(reads).toEqual([{ purpose: 'crm.view', subject_ids: [contactId] }]);
+    const replay = await post(ws.owner, '/api/v1/deals', 'deal-key', { title: 'Pilot', contactId });
+    // The create's answer and the replay's both show the contact: each is a read.
+    const readsOf = (res: typeof replay) => asOwner<{ purpose: string; subject_ids: string[] }>(h.t,
+      `select purpose, subject_ids from audit_events where workspace_id = $1 and action = 'contact.read' and request_id = $2 order by id`, [ws.workspaceId, String(res.headers['x-request-id'])]);
+    expect(await readsOf(first)).toEqual([{ purpose: 'crm.view', subject_ids: [contactId] }]);
+    expect(await readsOf(replay)).toEqual([{ purpose: 'crm.view', subject_ids: [contactId] }]);
     expect((await h.app.inject({ method: 'DELETE', url: `/api/v1/deals/${id}`, headers: ws.owner.headers })).statusCode).toBe(204);
     const gone = await post(ws.owner, '/api/v1/deals', 'deal-key', { title: 'Pilot', contactId });
     expect(gone.statusCode).toBe(404);
