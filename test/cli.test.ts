@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/platform/db/database.js';
 import { chainAll } from '../src/platform/audit/index.js';
+import { insertApiToken } from '../src/modules/identity/tokens.js';
 import { appUrlFor, createPostgresDatabase, testDbKind } from './helpers/db.js';
 import type { DatabaseConfig } from '../src/config.js';
 
@@ -101,6 +102,31 @@ describe('the confidant CLI', () => {
     expect(broken.code).toBe(1);
     expect(broken.stdout).toMatch(/BROKEN/);
     expect(broken.stdout).toMatch(/first broken event seq 1/);
+  });
+
+  // Four CLI runs, each starting Node and tsx: give them room on a busy machine.
+  it('user reset-2fa gives a locked-out owner a way back, revoking the tokens they made', { timeout: 240_000 }, async () => {
+    const created = await cli(
+      ['workspace', 'create', '--name', 'Gamma', '--slug', 'gamma', '--owner-email', 'owner@gamma.example', '--owner-password-file', '-', '--json'],
+      'a long enough owner password\n',
+    );
+    expect(created.code).toBe(0);
+    const { workspaceId, ownerUserId } = JSON.parse(created.stdout) as { workspaceId: string; ownerUserId: string };
+    await withDb((db) => db.withWorkspace(workspaceId, async (trx) => {
+      await sql`update users set totp_enrolled_at = now() where id = ${ownerUserId}`.execute(trx);
+      await insertApiToken(trx, { workspaceId, name: 'owners-script', scopes: ['contacts:read'], createdBy: ownerUserId, now: new Date() });
+    }));
+
+    const reset = await cli(['user', 'reset-2fa', '--workspace', 'gamma', '--email', 'owner@gamma.example', '--json']);
+    expect(reset.code).toBe(0);
+    expect(JSON.parse(reset.stdout)).toEqual({ workspaceId, memberId: ownerUserId, sessionsEnded: 0, tokensRevoked: 1 });
+    const after = await withDb((db) => db.withWorkspace(workspaceId, async (trx) => {
+      const u = await sql<{ enrolled: boolean }>`select totp_enrolled_at is not null as enrolled from users where id = ${ownerUserId}`.execute(trx);
+      const t = await sql<{ live: number }>`select count(*)::int as live from api_tokens where revoked_at is null`.execute(trx);
+      const e = await sql<{ actor_type: string; reason: string }>`select actor_type, details ->> 'reason' as reason from audit_events where action = 'token.revoked'`.execute(trx);
+      return { enrolled: u.rows[0]?.enrolled, live: t.rows[0]?.live, events: e.rows };
+    }));
+    expect(after).toEqual({ enrolled: false, live: 0, events: [{ actor_type: 'operator', reason: 'totp_reset' }] });
   });
 
   it('warns when the owner password is given on the command line', async () => {

@@ -8,6 +8,8 @@ export interface Member {
   role: Role;
   totpEnrolled: boolean;
   lastSeenAt: string | null;
+  /** The server's answer to "may I reset this member's 2FA?" (owners: anyone else's; admins: roles below theirs). */
+  canResetTotp: boolean;
 }
 
 export interface ApiToken {

@@ -154,7 +154,8 @@ export async function resolveAuth(ctx: AppContext, req: FastifyRequest): Promise
   return cookie && cookie.length <= 200 ? sessionAuth(ctx, cookie) : null;
 }
 
-async function deny(ctx: AppContext, req: FastifyRequest, auth: AuthState, permission: string, err: AppError): Promise<never> {
+/** Audits a refused signed-in caller (`access.denied`, with what was needed) and throws `err`. */
+export async function deny(ctx: AppContext, req: FastifyRequest, auth: AuthState, permission: string, err: AppError): Promise<never> {
   await ctx.db.withWorkspace(auth.workspaceId, (trx) =>
     recordAudit(trx, {
       action: 'access.denied',

@@ -6,8 +6,8 @@ import type { Trx } from '../../platform/db/database.js';
 import { forbidden, validationFailed } from '../../platform/errors.js';
 import { queueMail } from '../../platform/mail/index.js';
 import { auditActor, type AuthState } from './auth-hook.js';
-import { workspaceName } from './members-queries.js';
-import { managerRole } from './members-service.js';
+import { memberLabel, notifyOwners, workspaceName } from './members-queries.js';
+import { actorLabel, managerRole } from './members-service.js';
 import { mayGrantRole } from './permissions.js';
 import { newSecret, secretHash } from './sessions.js';
 import { createUser, findUserByEmail, normalizeEmail, type Role } from './users.js';
@@ -67,6 +67,10 @@ export async function inviteMember(ctx: AppContext, auth: AuthState, input: { em
       details: { invitationId: auditId(id), role: auditCode(input.role) },
       requestId,
     });
+    // Owners hear of every way in, not only of role changes: an invitation is a role granted in advance.
+    await notifyOwners(trx, ctx.vault, auth.workspaceId, `An invitation to ${ws} as ${input.role}`,
+      `${email} was invited to join ${ws} as ${input.role}.\nInvited by: ${await actorLabel(trx, ctx, auth)}.\n` +
+        `The link works once, until ${expiresAt.toISOString()}.\n\nIf you did not expect this, review the members and the audit trail now.\n`);
     return { id, email, role: input.role, expiresAt: expiresAt.toISOString() };
   });
 }
@@ -81,6 +85,9 @@ interface InvitationRow {
   revoked_at: Date | null;
   slug: string;
   workspace_status: string;
+  invited_by: string | null;
+  inviter_role: Role | null;
+  inviter_status: string | null;
 }
 
 /** Unknown, used, revoked and expired links all get this one answer: a guess learns nothing. */
@@ -100,10 +107,22 @@ export async function invitationByToken(ctx: AppContext, token: string): Promise
 async function lockInvitation(trx: Trx, id: string): Promise<InvitationRow | null> {
   const r = await sql<InvitationRow>`
     select i.id, i.email_ciphertext, i.record_version, i.role, i.expires_at, i.accepted_at, i.revoked_at,
-           w.slug, w.status as workspace_status
+           w.slug, w.status as workspace_status, i.invited_by, u.role as inviter_role, u.status as inviter_status
     from invitations i join workspaces w on w.id = i.workspace_id
+      left join users u on u.id = i.invited_by
     where i.id = ${id} for update of i`.execute(trx);
   return r.rows[0] ?? null;
+}
+
+/**
+ * The sender must still hold a role that may grant the invited one. Role
+ * changes and removals revoke what a member sent (members-service.ts); this
+ * is the same rule checked again when it matters, whatever changed the
+ * sender's role. The operator's invitations (no sender) stand.
+ */
+function inviterStillGrants(inv: InvitationRow): boolean {
+  if (inv.invited_by === null) return true;
+  return inv.inviter_status === 'active' && inv.inviter_role !== null && mayGrantRole(inv.inviter_role, inv.role);
 }
 
 /**
@@ -118,6 +137,7 @@ export async function acceptInvitation(ctx: AppContext, found: { workspaceId: st
     const inv = await lockInvitation(trx, found.invitationId);
     const now = ctx.now();
     if (!inv || inv.accepted_at || inv.revoked_at || now >= inv.expires_at || inv.workspace_status !== 'active') throw invalidInvitation();
+    if (!inviterStillGrants(inv)) throw invalidInvitation();
     const email = Buffer.from(await ctx.vault.open(trx, emailTarget(workspaceId, inv.id, inv.record_version), inv.email_ciphertext)).toString('utf8');
     const user = await createUser(trx, ctx.vault, { workspaceId, email, password, role: inv.role, now });
     await sql`update invitations set accepted_at = ${now}, accepted_user_id = ${user.id} where id = ${inv.id}`.execute(trx);
@@ -128,6 +148,11 @@ export async function acceptInvitation(ctx: AppContext, found: { workspaceId: st
       details: { invitationId: auditId(inv.id), role: auditCode(inv.role) },
       requestId,
     });
+    const ws = await workspaceName(trx, workspaceId);
+    const by = await memberLabel(trx, ctx.vault, workspaceId, inv.invited_by, 'an operator API token');
+    await notifyOwners(trx, ctx.vault, workspaceId, `A new member of ${ws} as ${inv.role}`,
+      `${email} accepted an invitation and joined ${ws} as ${inv.role}.\nInvited by: ${by}.\n\n` +
+        `If you did not expect this, review the members and the audit trail now.\n`);
     return { workspace: inv.slug, email };
   });
 }

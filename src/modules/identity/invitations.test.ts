@@ -63,6 +63,32 @@ describe('invitations', () => {
     expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['member.invited', 'member.joined']));
   });
 
+  it('tells every owner by mail of each invitation sent and each accepted, with the role and who sent it', async () => {
+    const secondOwner = await signInAs(h, ws.workspaceId, 'owner');
+    const admin = await signInAs(h, ws.workspaceId, 'admin');
+    const email = fresh();
+    expect((await invite(admin, email, 'dpo')).statusCode).toBe(201);
+    const token = await tokenMailedTo(email);
+    const toOwners = async () => (await sentMail(h)).filter((m) => m.body.includes(email) && !m.to.includes(email));
+    const sent = await toOwners();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.subject).toBe(`An invitation to ${ws.slug} as dpo`);
+    expect(sent[0]!.to).toContain(`owner@${ws.slug}.example`);
+    expect(sent[0]!.to).toContain(secondOwner.email);
+    expect(sent[0]!.body).toContain(`${email} was invited to join ${ws.slug} as dpo.`);
+    expect(sent[0]!.body).toContain(`Invited by: ${admin.email}.`);
+    // the owners learn of the invitation, not its link
+    expect(sent[0]!.body).not.toContain(token);
+    expect(sent[0]!.body).not.toContain('accept-invitation');
+
+    expect((await accept(token, GOOD_PASSWORD, '10.0.3.1')).statusCode).toBe(201);
+    const joined = (await toOwners()).filter((m) => m.subject === `A new member of ${ws.slug} as dpo`);
+    expect(joined).toHaveLength(1);
+    expect(joined[0]!.to).toContain(secondOwner.email);
+    expect(joined[0]!.body).toContain(`${email} accepted an invitation and joined ${ws.slug} as dpo.`);
+    expect(joined[0]!.body).toContain(`Invited by: ${admin.email}.`);
+  });
+
   it('stores only the token hash and a sealed email', async () => {
     const email = fresh();
     const id = (await invite(owner, email, 'support')).json<{ id: string }>().id;

@@ -78,9 +78,22 @@ export async function disableMember(trx: Trx, vault: UserVault, workspaceId: str
     where id = ${member.id}`.execute(trx);
 }
 
-/** Pending invitations a member sent die with their membership (a leaver cannot let themselves back in). */
-export async function revokeInvitationsBy(trx: Trx, userId: string, now: Date): Promise<void> {
-  await sql`update invitations set revoked_at = ${now} where invited_by = ${userId} and accepted_at is null and revoked_at is null`.execute(trx);
+/**
+ * Pending invitations a member sent die with their membership or their role
+ * (a leaver cannot let themselves back in, a demoted admin cannot keep the
+ * admin invitation they sent their own second address). Answers the ids.
+ */
+export async function revokeInvitationsBy(trx: Trx, userId: string, now: Date): Promise<string[]> {
+  const r = await sql<{ id: string }>`update invitations set revoked_at = ${now}
+    where invited_by = ${userId} and accepted_at is null and revoked_at is null returning id`.execute(trx);
+  return r.rows.map((row) => row.id);
+}
+
+/** A member's email for a notice, or `none` when there is no member (the operator) or no longer one. */
+export async function memberLabel(trx: Trx, vault: UserVault, workspaceId: string, userId: string | null, none: string): Promise<string> {
+  if (!userId) return none;
+  const r = await sql<MemberRow>`select id, email_ciphertext, record_version from users where id = ${userId}`.execute(trx);
+  return r.rows[0] ? openUserEmail(trx, vault, workspaceId, r.rows[0]) : 'a former member';
 }
 
 export async function workspaceName(trx: Trx, workspaceId: string): Promise<string> {

@@ -15,6 +15,8 @@ export const MemberSchema = z.object({
   role: z.enum(ROLES),
   totpEnrolled: z.boolean(),
   lastSeenAt: z.string().nullable(),
+  /** Whether you may reset this member's 2FA (owners: anyone else's; admins: sales, support and auditors; tokens: never). */
+  canResetTotp: z.boolean(),
 });
 
 const ListQuerySchema = z.object({
@@ -66,7 +68,7 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): voi
         const rows = await memberPage(trx, after, req.query.limit + 1);
         const page = rows.slice(0, req.query.limit);
         const items = [];
-        for (const row of page) items.push(await memberView(trx, ctx, auth.workspaceId, row));
+        for (const row of page) items.push(await memberView(trx, ctx, auth, row));
         const last = page[page.length - 1];
         return { items, nextCursor: rows.length > page.length && last ? encodeCursor(last.created_at, last.id) : null };
       });

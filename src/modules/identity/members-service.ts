@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../../app.js';
-import { auditCode, auditId, recordAudit } from '../../platform/audit/index.js';
+import { auditCode, auditId, recordAudit, recordAuditMany } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { conflict, forbidden, notFound } from '../../platform/errors.js';
 import { auditActor, type AuthState } from './auth-hook.js';
@@ -8,6 +7,7 @@ import {
   activeMemberForUpdate,
   disableMember,
   lockActiveOwners,
+  memberLabel,
   notifyOwners,
   openUserEmail,
   revokeInvitationsBy,
@@ -15,7 +15,7 @@ import {
   workspaceName,
   type MemberRow,
 } from './members-queries.js';
-import { mayGrantRole } from './permissions.js';
+import { mayGrantRole, mayResetTotp } from './permissions.js';
 import { endSessionsOfUser, rotateSession, type IssuedSession } from './sessions.js';
 import { revokeTokensMadeBy } from './tokens.js';
 import type { Role } from './users.js';
@@ -26,15 +26,26 @@ export interface MemberView {
   role: Role;
   totpEnrolled: boolean;
   lastSeenAt: string | null;
+  /** May the caller reset this member's 2FA? Sent with the data so the team page never re-derives the rule. */
+  canResetTotp: boolean;
 }
 
-export async function memberView(trx: Trx, ctx: AppContext, workspaceId: string, row: MemberRow): Promise<MemberView> {
+/**
+ * Whether this caller may reset that member's 2FA: a signed-in member (never
+ * a token) acting on someone else, within mayResetTotp.
+ */
+export function mayResetTotpOf(auth: AuthState, target: { id: string; role: Role }): boolean {
+  return auth.kind === 'session' && auth.role !== null && auth.userId !== target.id && mayResetTotp(auth.role, target.role);
+}
+
+export async function memberView(trx: Trx, ctx: AppContext, auth: AuthState, row: MemberRow): Promise<MemberView> {
   return {
     id: row.id,
-    email: await openUserEmail(trx, ctx.vault, workspaceId, row),
+    email: await openUserEmail(trx, ctx.vault, auth.workspaceId, row),
     role: row.role,
     totpEnrolled: row.totp_enrolled_at !== null,
     lastSeenAt: row.last_seen_at?.toISOString() ?? null,
+    canResetTotp: mayResetTotpOf(auth, row),
   };
 }
 
@@ -47,12 +58,43 @@ export function managerRole(auth: AuthState): Role {
 }
 
 /** Who did it, for the owners' mail: a member's email, or what kind of credential it was. */
-async function actorLabel(trx: Trx, ctx: AppContext, auth: AuthState): Promise<string> {
+export async function actorLabel(trx: Trx, ctx: AppContext, auth: AuthState): Promise<string> {
   if (!auth.userId) return 'an operator API token';
-  const r = await sql<MemberRow>`select id, email_ciphertext, record_version from users where id = ${auth.userId}`.execute(trx);
-  const row = r.rows[0];
-  const who = row ? await openUserEmail(trx, ctx.vault, auth.workspaceId, row) : 'a former member';
+  const who = await memberLabel(trx, ctx.vault, auth.workspaceId, auth.userId, 'a former member');
   return auth.kind === 'token' ? `an API token made by ${who}` : who;
+}
+
+/**
+ * Ends what a member's old role started: the tokens they made and the
+ * invitations they sent and nobody has accepted yet, each revocation audited
+ * (`token.revoked`, `invitation.revoked` with the reason). Both were made
+ * with the reach of a role the member no longer holds.
+ */
+async function endWhatTheyStarted(
+  trx: Trx,
+  auth: AuthState,
+  target: MemberRow,
+  reason: 'role_changed' | 'member_removed',
+  now: Date,
+  requestId: string,
+): Promise<{ tokens: number; invitations: number }> {
+  const actor = auditActor(auth);
+  const tokens = await revokeTokensMadeBy(trx, target.id, now, { actor, requestId, reason });
+  const invitations = await revokeInvitationsBy(trx, target.id, now);
+  await recordAuditMany(trx, invitations.map((id) => ({
+    action: 'invitation.revoked' as const,
+    actor,
+    details: { invitationId: auditId(id), reason: auditCode(reason), invitedBy: auditId(target.id) },
+    requestId,
+  })));
+  return { tokens, invitations: invitations.length };
+}
+
+/** What the owners' mail says went with a role change or a removal. */
+function endedText(ended: { tokens: number; invitations: number }): string {
+  const invitations = ended.invitations === 1 ? '1 pending invitation' : `${ended.invitations} pending invitations`;
+  const tokens = ended.tokens === 1 ? '1 API token' : `${ended.tokens} API tokens`;
+  return `Their sessions were ended; ${tokens} they made and ${invitations} they sent were revoked.\n`;
 }
 
 /**
@@ -89,14 +131,14 @@ export async function changeMemberRole(ctx: AppContext, auth: AuthState, targetI
   return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
     const { target, owners } = await lockTarget(trx, auth, targetId);
     if (!mayGrantRole(managerRole(auth), role)) throw forbidden('You can grant only roles at or below your own.');
-    if (target.role === role) return { member: await memberView(trx, ctx, auth.workspaceId, target), rotated: null };
+    if (target.role === role) return { member: await memberView(trx, ctx, auth, target), rotated: null };
     if (target.role === 'owner' && owners.length <= 1) throw lastOwner();
     const now = ctx.now();
     await setMemberRole(trx, target.id, role);
     const self = auth.kind === 'session' && auth.userId === target.id && auth.sessionId !== null;
     await endSessionsOfUser(trx, target.id, self ? auth.sessionId : null);
     const rotated = self && auth.sessionId ? await rotateSession(trx, auth.sessionId) : null;
-    await revokeTokensMadeBy(trx, target.id, now);
+    const ended = await endWhatTheyStarted(trx, auth, target, 'role_changed', now, requestId);
     await recordAudit(trx, {
       action: 'member.role_changed',
       actor: auditActor(auth),
@@ -104,11 +146,11 @@ export async function changeMemberRole(ctx: AppContext, auth: AuthState, targetI
       details: { memberId: auditId(target.id), from: auditCode(target.role), to: auditCode(role) },
       requestId,
     });
-    const member = await memberView(trx, ctx, auth.workspaceId, { ...target, role });
+    const member = await memberView(trx, ctx, auth, { ...target, role });
     const ws = await workspaceName(trx, auth.workspaceId);
     await notifyOwners(trx, ctx.vault, auth.workspaceId, `A role changed in ${ws}`,
       `The role of ${member.email} in ${ws} changed from ${target.role} to ${role}.\nChanged by: ${await actorLabel(trx, ctx, auth)}.\n` +
-        `Their sessions were ended and the API tokens they made were revoked.\n\nIf you did not expect this, review the members and the audit trail now.\n`);
+        `${endedText(ended)}\nIf you did not expect this, review the members and the audit trail now.\n`);
     return { member, rotated };
   });
 }
@@ -126,8 +168,7 @@ export async function removeMember(ctx: AppContext, auth: AuthState, targetId: s
     const email = await openUserEmail(trx, ctx.vault, auth.workspaceId, target);
     const by = await actorLabel(trx, ctx, auth);
     await endSessionsOfUser(trx, target.id);
-    await revokeTokensMadeBy(trx, target.id, now);
-    await revokeInvitationsBy(trx, target.id, now);
+    const ended = await endWhatTheyStarted(trx, auth, target, 'member_removed', now, requestId);
     await disableMember(trx, ctx.vault, auth.workspaceId, target);
     await recordAudit(trx, {
       action: 'member.removed',
@@ -138,7 +179,6 @@ export async function removeMember(ctx: AppContext, auth: AuthState, targetId: s
     });
     const ws = await workspaceName(trx, auth.workspaceId);
     await notifyOwners(trx, ctx.vault, auth.workspaceId, `A member was removed from ${ws}`,
-      `${email} (${target.role}) was removed from ${ws}.\nRemoved by: ${by}.\n` +
-        `Their sessions were ended and the API tokens and invitations they made were revoked.\n`);
+      `${email} (${target.role}) was removed from ${ws}.\nRemoved by: ${by}.\n${endedText(ended)}`);
   });
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { asOwner } from '../../../test/helpers/db.js';
 import { makeWorkspace, signInAs, tokenFor, type SignedIn } from '../../../test/helpers/auth.js';
+import { registerInvitationRoutes } from './invitations-routes.js';
 import { registerMemberRoutes } from './members-routes.js';
 import { probeRoutes, sentMail, testClock } from './members.test-helper.js';
 import type { Role } from './users.js';
@@ -10,7 +11,7 @@ const clock = testClock();
 let h: TestApp;
 
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerMemberRoutes, probeRoutes], now: clock.now });
+  h = await createTestApp({ modules: [registerMemberRoutes, registerInvitationRoutes, probeRoutes], now: clock.now });
 });
 afterAll(async () => {
   await h.close();
@@ -33,6 +34,24 @@ const patchRole = (who: SignedIn, id: string, role: Role) =>
   h.app.inject({ method: 'PATCH', url: `/api/v1/members/${id}`, headers: who.headers, payload: { role } });
 const remove = (who: SignedIn, id: string) => h.app.inject({ method: 'DELETE', url: `/api/v1/members/${id}`, headers: who.headers });
 const probe = (headers: Record<string, string>) => h.app.inject({ method: 'GET', url: '/api/v1/_probe/any', headers });
+const invite = (who: SignedIn, email: string, role: Role) =>
+  h.app.inject({ method: 'POST', url: '/api/v1/invitations', headers: who.headers, payload: { email, role } });
+// Each accept from its own address: refused links here are the point, not guesses for the back-off to slow.
+let clients = 0;
+const accept = (token: string) =>
+  h.app.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token, password: 'a long enough passphrase 42' }, remoteAddress: `10.1.0.${++clients}` });
+
+/** The token from the link in the invitee's mail. */
+async function linkMailedTo(email: string): Promise<string> {
+  const mail = (await sentMail(h)).find((m) => m.to.includes(email));
+  const token = /\/accept-invitation#token=([A-Za-z0-9_-]{43})/.exec(mail?.body ?? '')?.[1];
+  if (!token) throw new Error('no invitation link mailed');
+  return token;
+}
+
+async function eventsOf<T>(workspaceId: string, action: string): Promise<T[]> {
+  return asOwner<T>(h.t, `select actor_id, details from audit_events where workspace_id = $1 and action = $2 order by id`, [workspaceId, action]);
+}
 
 describe('GET /api/v1/members', () => {
   it('lists active members with email, role, 2FA and last seen, to members:manage only', async () => {
@@ -164,5 +183,62 @@ describe('audit and mail', () => {
     expect(changed?.to).toContain(ws.ownerEmail);
     expect(changed?.to).toContain(second.email);
     expect(mail.some((m) => m.subject.startsWith('A member was removed'))).toBe(true);
+  });
+});
+
+describe('role changes end what the old role started', () => {
+  it('a demoted admin’s pending invitation of their own second address as admin dies with the demotion', async () => {
+    const ws = await workspace();
+    const admin = await signInAs(h, ws.workspaceId, 'admin');
+    const second = `second-${Date.now()}@elsewhere.example`;
+    const sent = await invite(admin, second, 'admin');
+    expect(sent.statusCode).toBe(201);
+    const link = await linkMailedTo(second);
+    const token = await tokenFor(h, ws.workspaceId, ['contacts:read'], admin.userId);
+
+    expect((await patchRole(ws.owner, admin.userId, 'support')).statusCode).toBe(200);
+    const refused = await accept(link);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json<{ errors: Array<{ path: string }> }>().errors[0]?.path).toBe('token');
+    const joined = await asOwner<{ n: number }>(h.t, `select count(*)::int as n from users where workspace_id = $1 and role = 'admin'`, [ws.workspaceId]);
+    expect(joined[0]?.n).toBe(0);
+
+    // each thing that ended is on the record, with why
+    expect(await eventsOf(ws.workspaceId, 'invitation.revoked')).toEqual([
+      { actor_id: ws.ownerId, details: { invitationId: sent.json<{ id: string }>().id, reason: 'role_changed', invitedBy: admin.userId } },
+    ]);
+    const revoked = await eventsOf<{ actor_id: string; details: Record<string, string> }>(ws.workspaceId, 'token.revoked');
+    expect(revoked.map((e) => [e.actor_id, e.details.reason, e.details.madeBy])).toEqual([[ws.ownerId, 'role_changed', admin.userId]]);
+    expect((await probe({ authorization: `Bearer ${token}` })).statusCode).toBe(401);
+    const mail = (await sentMail(h)).find((m) => m.body.includes(`The role of ${admin.email}`));
+    expect(mail?.body).toContain('1 API token they made and 1 pending invitation they sent were revoked');
+  });
+
+  it('removal revokes the pending invitations the member sent', async () => {
+    const ws = await workspace();
+    const admin = await signInAs(h, ws.workspaceId, 'admin');
+    const invitee = `leaver-friend-${Date.now()}@elsewhere.example`;
+    expect((await invite(admin, invitee, 'sales')).statusCode).toBe(201);
+    const link = await linkMailedTo(invitee);
+    expect((await remove(ws.owner, admin.userId)).statusCode).toBe(204);
+    expect((await accept(link)).statusCode).toBe(422);
+    expect((await eventsOf<{ details: { reason: string } }>(ws.workspaceId, 'invitation.revoked')).map((e) => e.details.reason)).toEqual(['member_removed']);
+  });
+
+  it('an invitation above what its sender may grant now is refused at acceptance, however the role changed', async () => {
+    const ws = await workspace();
+    const admin = await signInAs(h, ws.workspaceId, 'admin');
+    const high = `high-${Date.now()}@elsewhere.example`;
+    const low = `low-${Date.now()}@elsewhere.example`;
+    expect((await invite(admin, high, 'admin')).statusCode).toBe(201);
+    expect((await invite(admin, low, 'support')).statusCode).toBe(201);
+    const highLink = await linkMailedTo(high);
+    const lowLink = await linkMailedTo(low);
+    // a role changed by another path than the members service (here SQL) revokes nothing: acceptance checks again
+    await asOwner(h.t, `update users set role = 'sales' where id = $1`, [admin.userId]);
+    expect((await accept(highLink)).statusCode).toBe(422);
+    expect((await accept(lowLink)).statusCode).toBe(422);
+    await asOwner(h.t, `update users set role = 'admin' where id = $1`, [admin.userId]);
+    expect((await accept(lowLink)).statusCode).toBe(201);
   });
 });

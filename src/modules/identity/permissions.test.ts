@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PERMISSIONS, ROLE_PERMISSIONS, mayGrantRole, permissionsOf } from './permissions.js';
+import { PERMISSIONS, ROLE_PERMISSIONS, mayGrantRole, mayResetTotp, permissionsOf } from './permissions.js';
 import { resolveScopes } from './tokens-routes.js';
 import { ROLES } from './users.js';
 
@@ -31,6 +31,14 @@ describe('the permission matrix', () => {
     expect(mayGrantRole('admin', 'support')).toBe(true);
     for (const role of ['dpo', 'sales', 'support', 'auditor'] as const) {
       for (const target of ROLES) expect(mayGrantRole(role, target), `${role} → ${target}`).toBe(false);
+    }
+  });
+
+  it('owners reset anyone’s 2FA, admins only the roles below admin and the DPO, nobody else', () => {
+    for (const target of ROLES) {
+      expect(mayResetTotp('owner', target), `owner → ${target}`).toBe(true);
+      expect(mayResetTotp('admin', target), `admin → ${target}`).toBe(['sales', 'support', 'auditor'].includes(target));
+      for (const role of ['dpo', 'sales', 'support', 'auditor'] as const) expect(mayResetTotp(role, target), `${role} → ${target}`).toBe(false);
     }
   });
 

@@ -81,6 +81,18 @@ export function mayGrantRole(actor: Role, target: Role): boolean {
   return RANK[target] <= RANK[actor];
 }
 
+/**
+ * May `actor` reset `target`'s second factor? Owners reset anyone's; admins
+ * only the roles below them that 2FA does not bind (sales, support,
+ * auditor): an admin who could reset another admin's or the DPO's factor
+ * could take over that account with its password alone. Nobody else resets
+ * 2FA, and a token never does (the route refuses tokens whatever their scopes).
+ */
+export function mayResetTotp(actor: Role, target: Role): boolean {
+  if (!permissionsOf(actor).has('members:manage')) return false;
+  return actor === 'owner' || RANK[target] < RANK.dpo;
+}
+
 /** `all` for a token is every scope but the two that manage people and tokens. */
 export const MANAGE_SCOPES: ReadonlySet<Permission> = new Set<Permission>(['members:manage', 'tokens:manage']);
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { auditCode, auditId, recordAuditMany, type AuditEventInput } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { newSecret, secretHash } from './sessions.js';
 
@@ -35,8 +36,28 @@ export async function insertApiToken(trx: Trx, input: NewApiToken): Promise<Issu
   return { id, token, expiresAt };
 }
 
-/** Revokes every live token a member made (removal, demotion, disabling). */
-export async function revokeTokensMadeBy(trx: Trx, userId: string, now: Date): Promise<number> {
-  const r = await sql`update api_tokens set revoked_at = ${now} where created_by = ${userId} and revoked_at is null`.execute(trx);
-  return Number(r.numAffectedRows ?? 0);
+/** Why a member's tokens went with something else that changed (the `reason` of each `token.revoked` event). */
+export type TokenRevocationReason = 'role_changed' | 'member_removed' | 'totp_reset' | 'totp_disabled';
+
+/**
+ * Revokes every live token a member made (removal, role change, 2FA reset or
+ * turned off), one `token.revoked` event each, so the trail shows which
+ * tokens died and why. A token was minted by a member who had passed 2FA in
+ * their role at the time: what changes either ends it.
+ */
+export async function revokeTokensMadeBy(
+  trx: Trx,
+  userId: string,
+  now: Date,
+  audit: { actor: AuditEventInput['actor']; requestId: string | null; reason: TokenRevocationReason },
+): Promise<number> {
+  const r = await sql<{ id: string }>`update api_tokens set revoked_at = ${now}
+    where created_by = ${userId} and revoked_at is null returning id`.execute(trx);
+  await recordAuditMany(trx, r.rows.map(({ id }) => ({
+    action: 'token.revoked' as const,
+    actor: audit.actor,
+    details: { tokenId: auditId(id), reason: auditCode(audit.reason), madeBy: auditId(userId) },
+    requestId: audit.requestId,
+  })));
+  return r.rows.length;
 }

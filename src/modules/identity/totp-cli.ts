@@ -54,7 +54,7 @@ export function registerUserCommands(program: Command): void {
         process.stdout.write(
           opts.json
             ? `${JSON.stringify(result)}\n`
-            : `two-factor authentication reset; ${result.sessionsEnded} session(s) ended; a notice to the member is queued\n`,
+            : `two-factor authentication reset; ${result.sessionsEnded} session(s) ended; ${result.tokensRevoked} API token(s) revoked; a notice to the member is queued\n`,
         );
       } finally {
         await rt.close();

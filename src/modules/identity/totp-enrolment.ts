@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import { auditCode, recordAudit, type AuditEventInput } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { notFound } from '../../platform/errors.js';
+import { revokeTokensMadeBy } from './tokens.js';
 import { deleteRecoveryCodes, replaceRecoveryCodes } from './totp-recovery.js';
 import {
   clearTotp,
@@ -142,7 +143,8 @@ export type DisableResult = { kind: 'ok' } | { kind: 'required' } | { kind: 'not
 
 /**
  * Turns the second factor off for a member whose role and workspace do not
- * require it, after password and a current code.
+ * require it, after password and a current code. The API tokens they made go
+ * with it: only an enrolled member makes tokens, and a token skips 2FA.
  */
 export async function disableTotp(trx: Trx, vault: TotpVault, call: TotpCall, reauth: Reauth): Promise<DisableResult> {
   const row = await lockTotpUser(trx, call.userId);
@@ -153,6 +155,7 @@ export async function disableTotp(trx: Trx, vault: TotpVault, call: TotpCall, re
   if (refused) return refused;
   await clearTotp(trx, row.id);
   await deleteRecoveryCodes(trx, row.id);
-  await recordAudit(trx, { action: 'auth.totp_disabled', actor: call.audit.actor, details: {}, requestId: call.audit.requestId });
+  const tokensRevoked = await revokeTokensMadeBy(trx, row.id, call.now, { ...call.audit, reason: 'totp_disabled' });
+  await recordAudit(trx, { action: 'auth.totp_disabled', actor: call.audit.actor, details: { tokensRevoked }, requestId: call.audit.requestId });
   return { kind: 'ok' };
 }

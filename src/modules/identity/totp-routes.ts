@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app.js';
-import { AppError, conflict, unauthorized, validationFailed } from '../../platform/errors.js';
-import { auditActor, requireAuth, type AuthState } from './auth-hook.js';
+import { AppError, conflict, forbidden, unauthorized, validationFailed } from '../../platform/errors.js';
+import { auditActor, deny, requireAuth, type AuthState } from './auth-hook.js';
 import { setSessionCookie } from './auth-common.js';
 import { endSessionsOfUser, rotateSession } from './sessions.js';
 import { throttleCheck, throttleFail, throttleSuccess, type ThrottleInput, type ThrottleScope } from './throttle.js';
@@ -188,15 +188,18 @@ function registerResetRoute(app: FastifyInstance, ctx: AppContext): void {
       config: { permission: 'members:manage' },
       schema: {
         tags: ['identity'],
-        summary: "Reset a member's 2FA (they enrol again; their sessions end)",
+        summary: "Reset a member's 2FA (they enrol again; their sessions end, their tokens are revoked). Owners: anyone else's; admins: sales, support, auditor; never a token",
         params: z.object({ id: z.uuid() }),
-        response: { 200: z.object({ memberId: z.uuid(), sessionsEnded: z.number().int() }) },
+        response: { 200: z.object({ memberId: z.uuid(), sessionsEnded: z.number().int(), tokensRevoked: z.number().int() }) },
       },
     },
     async (req) => {
       const auth = requireAuth(req);
-      // An operator-made token (no maker) acts with the operator's reach.
-      const actor = { userId: auth.userId ?? '', role: auth.role ?? 'owner' };
+      // Whatever its scopes: a token skips 2FA, so it must not remove anyone's. The operator's way is the CLI.
+      if (auth.kind !== 'session' || !auth.userId || !auth.role) {
+        return deny(ctx, req, auth, 'members:totp_reset', forbidden('Only a signed-in owner or admin resets two-factor authentication, never an API token.'));
+      }
+      const actor = { userId: auth.userId, role: auth.role };
       return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
         await assertMayReset(trx, actor, req.params.id);
         return resetMemberTotp(trx, ctx.vault, {

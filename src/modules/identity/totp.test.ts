@@ -2,7 +2,8 @@ import { URI, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { asOwner } from '../../../test/helpers/db.js';
-import { makeWorkspace, signInAs, TEST_PASSWORD } from '../../../test/helpers/auth.js';
+import { makeWorkspace, signInAs, TEST_PASSWORD, tokenFor } from '../../../test/helpers/auth.js';
+import { probeRoutes } from './members.test-helper.js';
 import { registerTotpRoutes } from './totp-routes.js';
 import { codeAt, enrolViaApi, newCookie, pendingSession } from './totp.test-helper.js';
 
@@ -17,7 +18,7 @@ let h: TestApp;
 let ws: { workspaceId: string; slug: string };
 
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerTotpRoutes], now });
+  h = await createTestApp({ modules: [registerTotpRoutes, probeRoutes], now });
   ws = await makeWorkspace(h);
 });
 afterAll(async () => {
@@ -248,5 +249,23 @@ describe('changing or removing the second factor', () => {
     const refused = await inject('DELETE', '/api/v1/auth/totp', o.headers, { password: TEST_PASSWORD, code: codeAt(o.secret, clock) });
     expect(refused.statusCode).toBe(409);
     expect(refused.json<{ type: string }>().type).toMatch(/\/totp-required$/);
+  });
+
+  it('turning 2FA off revokes the API tokens the member made, each audited', async () => {
+    nextStep();
+    const sales = await signInAs(h, ws.workspaceId, 'sales', { enrolled: false });
+    const e = await enrolViaApi(h, sales);
+    const tokens = [
+      await tokenFor(h, ws.workspaceId, ['contacts:read'], sales.userId),
+      await tokenFor(h, ws.workspaceId, ['contacts:read', 'contacts:write'], sales.userId),
+    ];
+    const probe = (token: string) => inject('GET', '/api/v1/_probe/any', { authorization: `Bearer ${token}` });
+    for (const t of tokens) expect((await probe(t)).statusCode).toBe(200);
+    nextStep();
+    expect((await inject('DELETE', '/api/v1/auth/totp', e.headers, { password: TEST_PASSWORD, code: codeAt(e.secret, clock) })).statusCode).toBe(204);
+    for (const t of tokens) expect((await probe(t)).statusCode).toBe(401);
+    const events = await auditActions(sales.userId);
+    expect(events.filter((x) => x.action === 'token.revoked').map((x) => x.details.reason)).toEqual(['totp_disabled', 'totp_disabled']);
+    expect(events.find((x) => x.action === 'auth.totp_disabled')?.details).toEqual({ tokensRevoked: 2 });
   });
 });

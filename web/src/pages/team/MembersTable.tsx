@@ -15,7 +15,7 @@ function ConfirmDialog({ pending, busy, onConfirm, onClose }: { pending: Pending
         <Text>
           {remove
             ? `${pending?.member.email} loses access at once: their open pages and API tokens stop working.`
-            : `${pending?.member.email} must set up two-factor authentication again at their next sign-in; their sessions end now.`}
+            : `${pending?.member.email} must set up two-factor authentication again at their next sign-in; their sessions end now and the API tokens they made stop working.`}
         </Text>
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
@@ -53,7 +53,7 @@ function MemberRow({ m, me, onAsk }: { m: Member; me: Me; onAsk: (p: Pending) =>
       <Table.Td>
         {!self && (
           <Group gap="xs" wrap="nowrap">
-            {m.totpEnrolled && (
+            {m.totpEnrolled && m.canResetTotp && (
               <Button size="xs" variant="default" onClick={() => onAsk({ kind: 'reset', member: m })} aria-label={`Reset 2FA of ${m.email}`}>
                 Reset 2FA
               </Button>
