@@ -30,7 +30,11 @@ export function useFocusFirstError(root: RefObject<HTMLElement | null>, ...error
     if (!errors.some((e) => Boolean(e) && !(typeof e === 'object' && !(e instanceof Error) && Object.keys(e as object).length === 0))) return;
     // A frame later: an error the caller sets in the mutation's onError renders after the mutation's own state.
     const frame = requestAnimationFrame(() => {
-      if (root.current) firstInvalid(root.current)?.focus();
+      const el = root.current ? firstInvalid(root.current) : null;
+      if (!el) return;
+      // Centred: scrolled only as far as needed, it would sit under the sticky header.
+      el.focus({ preventScroll: true });
+      el.scrollIntoView({ block: 'center' });
     });
     return () => cancelAnimationFrame(frame);
   }, errors);
