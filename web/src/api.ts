@@ -1,4 +1,5 @@
 /** The web UI's one door to the API: JSON in, JSON or problem+json out. */
+import { plainFieldErrors, type FieldSpecs } from './form-errors.js';
 
 export interface FieldProblem {
   path: string;
@@ -29,16 +30,12 @@ export class ApiError extends Error {
   }
 
   /**
-   * Field messages keyed by the form's field names. Fastify's validation names
-   * a field `body.slug`; the services name it `slug`.
+   * Field messages keyed by the form's field names (Fastify's validation names
+   * a field `body.slug`; the services name it `slug`), in plain words: `specs`
+   * says what the form calls each field (form-errors.ts).
    */
-  fieldErrors(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const e of this.problem.errors ?? []) {
-      const key = e.path.replace(/^body\./, '');
-      out[key] ??= e.message;
-    }
-    return out;
+  fieldErrors(specs?: FieldSpecs): Record<string, string> {
+    return plainFieldErrors(this.problem.errors, specs);
   }
 }
 

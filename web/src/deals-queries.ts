@@ -67,14 +67,6 @@ export function formatAmount(cents: number | null, currency: string | null): str
   return `${major.toLocaleString(undefined, { minimumFractionDigits: 2 })} ${currency ?? ''}`.trim();
 }
 
-/** "12.50" or "1,234" in major units to cents; null when empty; NaN when not a number. */
-export function parseAmount(text: string): number | null {
-  const t = text.trim().replace(/[\s,]/g, '');
-  if (!t) return null;
-  if (!/^\d+(\.\d{1,2})?$/.test(t)) return Number.NaN;
-  return Math.round(Number(t) * 100);
-}
-
 export function usePipelines(enabled = true) {
   return useQuery<Pipeline[], ApiError>({
     queryKey: ['pipelines'],

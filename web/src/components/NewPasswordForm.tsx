@@ -1,5 +1,6 @@
 import { Alert, Button, PasswordInput, Stack } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import { useFocusFirstError } from '../focus-first-error.js';
 import type { ApiError } from '../api.js';
 
 export const MIN_PASSWORD = 12;
@@ -13,22 +14,21 @@ export function NewPasswordForm(props: { label: string; submitLabel: string; pen
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const errors: { password?: string; confirm?: string } = {};
-    if (password.length < MIN_PASSWORD) errors.password = `Use at least ${MIN_PASSWORD} characters.`;
+    if (password.length < MIN_PASSWORD) errors.password = password === '' ? 'Enter a new password.' : `Use at least ${MIN_PASSWORD} characters.`;
     if (confirm !== password) errors.confirm = 'The passwords do not match.';
     setLocal(errors);
-    if (errors.password || errors.confirm) {
-      document.getElementById(errors.password ? 'new-password' : 'confirm-password')?.focus();
-      return;
-    }
+    if (errors.password || errors.confirm) return;
     props.onSubmit(password);
   };
-  const server = props.error?.fieldErrors() ?? {};
+  const server = props.error?.fieldErrors({ password: { name: 'a new password' }, newPassword: { name: 'a new password' } }) ?? {};
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, local, props.error);
   const serverPassword = server.password ?? server.newPassword;
   return (
-    <form onSubmit={submit} noValidate aria-label={props.label}>
+    <form ref={formRef} onSubmit={submit} noValidate aria-label={props.label}>
       <Stack>
         {props.error && !serverPassword && (
-          <Alert color="red" title={props.error.problem.title} role="alert">
+          <Alert color="red" title={props.error.problem.title} role="alert" tabIndex={-1}>
             {props.error.message}
           </Alert>
         )}

@@ -1,5 +1,7 @@
 import { Alert, Button, Code, CopyButton, Group, List, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useFocusFirstError } from '../focus-first-error.js';
+import { requiredErrors } from '../form-errors.js';
 import { useConfirmEnrolment, useStartEnrolment, type Reauth } from '../identity-queries.js';
 
 /**
@@ -56,6 +58,9 @@ export function TotpEnrolment({ reauth, onDone }: { reauth?: Reauth; onDone: () 
   const confirm = useConfirmEnrolment();
   const [code, setCode] = useState('');
   const started = useRef(false);
+  const [missing, setMissing] = useState<string | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, missing, confirm.error);
 
   useEffect(() => {
     if (started.current) return;
@@ -74,6 +79,9 @@ export function TotpEnrolment({ reauth, onDone }: { reauth?: Reauth; onDone: () 
 
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
+    const m = requiredErrors({ code }, { code: { name: 'the 6-digit code the app shows' } }).code ?? null;
+    setMissing(m);
+    if (m) return;
     confirm.mutate(code.replace(/\s+/g, ''));
   };
   return (
@@ -83,7 +91,7 @@ export function TotpEnrolment({ reauth, onDone }: { reauth?: Reauth; onDone: () 
       <Text>
         Or type this key into the app: <Code data-testid="totp-secret">{start.data.secret}</Code>
       </Text>
-      <form onSubmit={onSubmit} aria-label="Confirm two-factor authentication">
+      <form ref={formRef} onSubmit={onSubmit} noValidate aria-label="Confirm two-factor authentication">
         <Stack>
           <TextInput
             label="2. The 6-digit code the app shows"
@@ -92,7 +100,7 @@ export function TotpEnrolment({ reauth, onDone }: { reauth?: Reauth; onDone: () 
             required
             value={code}
             onChange={(e) => setCode(e.currentTarget.value)}
-            error={confirm.error?.fieldErrors().code ?? (confirm.error ? confirm.error.message : undefined)}
+            error={missing ?? confirm.error?.fieldErrors({ code: { name: 'the 6-digit code the app shows' } }).code ?? (confirm.error ? confirm.error.message : undefined)}
           />
           <Button type="submit" loading={confirm.isPending}>
             Turn on two-factor authentication

@@ -71,7 +71,7 @@ export function NotificationsBell() {
                     </Text>
                   </div>
                   {n.readAt === null && (
-                    <Button size="compact-xs" variant="light" color="indigo.9" loading={mark.isPending && mark.variables === n.id} onClick={() => mark.mutate(n.id)}>
+                    <Button size="compact-xs" variant="default" style={{ flexShrink: 0 }} aria-label={`Mark read: ${describeNotification(n)}`} loading={mark.isPending && mark.variables === n.id} onClick={() => mark.mutate(n.id)}>
                       Mark read
                     </Button>
                   )}

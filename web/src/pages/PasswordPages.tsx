@@ -1,17 +1,28 @@
 import { Alert, Button, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { NewPasswordForm } from '../components/NewPasswordForm.js';
+import { useFocusFirstError } from '../focus-first-error.js';
+import { requiredErrors, type FieldSpecs } from '../form-errors.js';
 import { useFragmentToken } from '../fragment.js';
 import { useAcceptInvitation, useConfirmPasswordReset, useRequestPasswordReset } from '../identity-queries.js';
 import { Link } from '../router.js';
+
+const RESET_SPECS: FieldSpecs = { workspace: { name: 'the workspace address' }, email: { name: 'your email address', kind: 'email' } };
 
 /** Asks for a reset link; the answer is the same whether or not the account exists. */
 export function ForgotPasswordPage() {
   const [workspace, setWorkspace] = useState(() => new URLSearchParams(window.location.search).get('workspace') ?? '');
   const [email, setEmail] = useState('');
   const request = useRequestPasswordReset();
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, local, request.error);
+  const fields = { ...(request.error?.fieldErrors(RESET_SPECS) ?? {}), ...local };
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
+    const missing = requiredErrors({ workspace, email }, RESET_SPECS);
+    setLocal(missing);
+    if (Object.keys(missing).length > 0) return;
     request.mutate({ workspace: workspace.trim(), email: email.trim() });
   };
   return (
@@ -24,15 +35,15 @@ export function ForgotPasswordPage() {
         </Alert>
       ) : (
         <Paper withBorder p="lg" radius="md">
-          <form onSubmit={onSubmit} aria-label="Request a password reset">
+          <form ref={formRef} onSubmit={onSubmit} noValidate aria-label="Request a password reset">
             <Stack>
               {request.error && (
-                <Alert color="red" title={request.error.problem.title} role="alert">
+                <Alert color="red" title={request.error.problem.title} role="alert" tabIndex={-1}>
                   {request.error.message}
                 </Alert>
               )}
-              <TextInput label="Workspace" description="The workspace address, e.g. acme" required autoCapitalize="none" spellCheck={false} value={workspace} onChange={(e) => setWorkspace(e.currentTarget.value)} />
-              <TextInput label="Email" type="email" required autoComplete="username" value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+              <TextInput label="Workspace" description="The workspace address, e.g. acme" required autoCapitalize="none" spellCheck={false} value={workspace} onChange={(e) => setWorkspace(e.currentTarget.value)} error={fields.workspace} />
+              <TextInput label="Email" type="email" required autoComplete="username" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={fields.email} />
               <Button type="submit" loading={request.isPending}>
                 Send me a link
               </Button>

@@ -1,5 +1,7 @@
 import { Alert, Button, Loader, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useFocusFirstError } from '../focus-first-error.js';
+import type { FieldSpecs } from '../form-errors.js';
 import { useCompleteSetup, useSetupStatus, type SetupResult } from '../queries.js';
 import { Link } from '../router.js';
 import { suggestSlug } from '../slug.js';
@@ -8,7 +10,12 @@ const MIN_PASSWORD = 12;
 
 type Field = 'workspaceName' | 'slug' | 'ownerEmail' | 'ownerPassword' | 'confirmPassword';
 type Errors = Partial<Record<Field, string>>;
-const FIELD_ORDER: Field[] = ['workspaceName', 'slug', 'ownerEmail', 'ownerPassword', 'confirmPassword'];
+const SPECS: FieldSpecs = {
+  workspaceName: { name: 'a workspace name' },
+  slug: { name: 'a workspace address' },
+  ownerEmail: { name: 'your email address', kind: 'email' },
+  ownerPassword: { name: 'a password' },
+};
 
 /** The token arrives in the fragment (never sent to a server); it is taken off the address bar once read. */
 function tokenFromHash(): string {
@@ -25,19 +32,14 @@ interface Values {
 
 function validate(v: Values): Errors {
   const errors: Errors = {};
-  if (!v.workspaceName.trim()) errors.workspaceName = 'Give the workspace a name.';
+  if (!v.workspaceName.trim()) errors.workspaceName = 'Enter a workspace name.';
   if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(v.slug.trim())) {
     errors.slug = 'Use 1 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit.';
   }
-  if (!/^[^\s@]+@[^\s@]+$/.test(v.ownerEmail.trim())) errors.ownerEmail = 'Enter an email address.';
+  if (!/^[^\s@]+@[^\s@]+$/.test(v.ownerEmail.trim())) errors.ownerEmail = v.ownerEmail.trim() ? 'Enter an email address such as name@example.com.' : 'Enter your email address.';
   if (v.ownerPassword.length < MIN_PASSWORD) errors.ownerPassword = `Use at least ${MIN_PASSWORD} characters.`;
   if (v.confirmPassword !== v.ownerPassword) errors.confirmPassword = 'The passwords do not match.';
   return errors;
-}
-
-function focusFirstError(errors: Errors): void {
-  const first = FIELD_ORDER.find((f) => errors[f]);
-  if (first) document.getElementById(`setup-${first}`)?.focus();
 }
 
 export function SetupPage() {
@@ -80,6 +82,9 @@ function SetupForm({ token, onCreated }: { token: string; onCreated: (r: SetupRe
   const [slugEdited, setSlugEdited] = useState(false);
   const [errors, setErrors] = useState<Errors>({});
   const setup = useCompleteSetup();
+  const [attempt, setAttempt] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, attempt, setup.error);
 
   const set = (field: Field, value: string) => {
     setValues((v) => ({ ...v, [field]: value, ...(field === 'workspaceName' && !slugEdited ? { slug: suggestSlug(value) } : {}) }));
@@ -91,17 +96,16 @@ function SetupForm({ token, onCreated }: { token: string; onCreated: (r: SetupRe
     event.preventDefault();
     const local = validate(values);
     setErrors(local);
-    if (Object.keys(local).length > 0) return focusFirstError(local);
+    if (Object.keys(local).length > 0) return setAttempt((n) => n + 1);
     const { confirmPassword: _confirm, ...body } = values;
     setup.mutate(
       { ...body, token, workspaceName: body.workspaceName.trim(), slug: body.slug.trim(), ownerEmail: body.ownerEmail.trim() },
       {
         onSuccess: (r) => onCreated({ ...r, name: body.workspaceName.trim() }),
         onError: (err) => {
-          const fields = err.fieldErrors() as Errors;
+          const fields = err.fieldErrors(SPECS) as Errors;
           if (err.code === 'slug-taken') fields.slug = err.message;
           setErrors(fields);
-          focusFirstError(fields);
         },
       },
     );
@@ -110,10 +114,10 @@ function SetupForm({ token, onCreated }: { token: string; onCreated: (r: SetupRe
   const formError = setup.error && Object.keys(setup.error.fieldErrors()).length === 0 && setup.error.code !== 'slug-taken' ? setup.error : null;
   return (
     <Paper withBorder p="lg" radius="md">
-      <form onSubmit={onSubmit} noValidate aria-label="Create the first workspace">
+      <form ref={formRef} onSubmit={onSubmit} noValidate aria-label="Create the first workspace">
         <Stack>
           {formError && (
-            <Alert color="red" title={formError.problem.title} role="alert">
+            <Alert color="red" title={formError.problem.title} role="alert" tabIndex={-1}>
               {formError.message}
             </Alert>
           )}

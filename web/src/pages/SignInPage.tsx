@@ -1,6 +1,14 @@
 import { Alert, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { ApiError } from '../api.js';
+import { useFocusFirstError } from '../focus-first-error.js';
+import { requiredErrors, type FieldSpecs } from '../form-errors.js';
+
+const SPECS: FieldSpecs = {
+  workspace: { name: 'the workspace address' },
+  email: { name: 'your email address', kind: 'email' },
+  password: { name: 'your password' },
+};
 import { useSignIn, type SignInResult } from '../queries.js';
 import { Link, navigate } from '../router.js';
 
@@ -26,21 +34,27 @@ export function SignInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const signIn = useSignIn();
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, local, signIn.error);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    const missing = requiredErrors({ workspace, email, password }, SPECS);
+    setLocal(missing);
+    if (Object.keys(missing).length > 0) return;
     signIn.mutate({ workspace: workspace.trim(), email: email.trim(), password }, { onSuccess: (r) => navigate(afterSignIn(r.next)) });
   };
 
-  const fieldErrors = signIn.error?.fieldErrors() ?? {};
+  const fieldErrors = { ...(signIn.error?.fieldErrors(SPECS) ?? {}), ...local };
   return (
     <Stack>
       <Title order={1}>Sign in</Title>
       <Paper withBorder p="lg" radius="md">
-        <form onSubmit={onSubmit} aria-label="Sign in">
+        <form ref={formRef} onSubmit={onSubmit} noValidate aria-label="Sign in">
           <Stack>
             {signIn.error && (
-              <Alert color="red" title={signIn.error.problem.title} role="alert">
+              <Alert color="red" title={signIn.error.problem.title} role="alert" tabIndex={-1}>
                 {signInMessage(signIn.error)}
               </Alert>
             )}

@@ -1,5 +1,6 @@
 import { Alert, Button, Checkbox, Code, CopyButton, Group, Loader, NativeSelect, Paper, SimpleGrid, Stack, Table, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import { useFocusFirstError } from '../focus-first-error.js';
 import { formatTime } from '../format.js';
 import type { Me } from '../identity-queries.js';
 import { PERMISSION_LABELS } from '../permissions.js';
@@ -12,15 +13,23 @@ function CreateTokenForm({ me }: { me: Me }) {
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>([]);
   const [days, setDays] = useState('90');
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, local, create.error);
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
+    const problems: Record<string, string> = {};
+    if (name.trim() === '') problems.name = 'Enter a name for the token.';
+    if (scopes.length === 0) problems.scopes = 'Choose at least one scope.';
+    setLocal(problems);
+    if (Object.keys(problems).length > 0) return;
     const expiresAt = new Date(Date.now() + Number(days) * 86_400_000).toISOString();
     create.mutate({ name: name.trim(), scopes, expiresAt }, { onSuccess: () => setName('') });
   };
-  const fields = create.error?.fieldErrors() ?? {};
+  const fields = { ...(create.error?.fieldErrors({ name: { name: 'a name for the token' }, scopes: { name: 'at least one scope', kind: 'choice' }, expiresAt: { name: 'an expiry', kind: 'choice' } }) ?? {}), ...local };
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="new-token-title">
-      <form onSubmit={onSubmit} aria-labelledby="new-token-title">
+      <form ref={formRef} onSubmit={onSubmit} noValidate aria-labelledby="new-token-title">
         <Stack>
           <Title order={2} size="h4" id="new-token-title">
             Create a token
@@ -40,7 +49,7 @@ function CreateTokenForm({ me }: { me: Me }) {
             </Alert>
           )}
           {create.error && (
-            <Alert color="red" title={create.error.problem.title} role="alert">
+            <Alert color="red" title={create.error.problem.title} role="alert" tabIndex={-1}>
               {create.error.message}
             </Alert>
           )}
@@ -55,7 +64,7 @@ function CreateTokenForm({ me }: { me: Me }) {
               ))}
             </SimpleGrid>
           </Checkbox.Group>
-          <Button type="submit" loading={create.isPending} disabled={scopes.length === 0} style={{ alignSelf: 'flex-start' }}>
+          <Button type="submit" loading={create.isPending} style={{ alignSelf: 'flex-start' }}>
             Create token
           </Button>
         </Stack>

@@ -1,7 +1,9 @@
 import { Alert, Anchor, Button, Loader, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { TotpEnrolment } from '../components/TotpEnrolment.js';
+import { useFocusFirstError } from '../focus-first-error.js';
+import { requiredErrors } from '../form-errors.js';
 import { useMe, useTotpChallenge } from '../identity-queries.js';
 import { navigate } from '../router.js';
 
@@ -11,10 +13,16 @@ export function TwoFactorChallengePage() {
   const [value, setValue] = useState('');
   const challenge = useTotpChallenge();
   const qc = useQueryClient();
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, local, challenge.error);
 
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const v = value.trim();
+    const missing = requiredErrors({ value }, { value: { name: useRecovery ? 'one of your recovery codes' : 'the 6-digit code from your app' } });
+    setLocal(missing);
+    if (missing.value) return;
     challenge.mutate(useRecovery ? { recoveryCode: v } : { code: v.replace(/\s+/g, '') }, {
       onSuccess: () => {
         // The session is fully signed in now: whatever /me said before is stale.
@@ -35,10 +43,10 @@ export function TwoFactorChallengePage() {
         {useRecovery ? 'Enter one of your recovery codes. Each works once.' : 'Enter the 6-digit code from your authenticator app.'}
       </Alert>
       <Paper withBorder p="lg" radius="md">
-        <form onSubmit={onSubmit} aria-label="Two-factor challenge">
+        <form ref={formRef} onSubmit={onSubmit} noValidate aria-label="Two-factor challenge">
           <Stack>
             {challenge.error && (
-              <Alert color="red" title="Not accepted" role="alert">
+              <Alert color="red" title="Not accepted" role="alert" tabIndex={-1}>
                 {challenge.error.message}
               </Alert>
             )}
@@ -51,6 +59,7 @@ export function TwoFactorChallengePage() {
               required
               value={value}
               onChange={(e) => setValue(e.currentTarget.value)}
+              error={local.value}
             />
             <Button type="submit" loading={challenge.isPending}>
               Continue

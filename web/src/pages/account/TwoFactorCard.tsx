@@ -1,8 +1,12 @@
 import { Alert, Badge, Button, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { TotpEnrolment } from '../../components/TotpEnrolment.js';
+import { useFocusFirstError } from '../../focus-first-error.js';
+import { requiredErrors, type FieldSpecs } from '../../form-errors.js';
 import { useDisableTotp, type Me, type Reauth } from '../../identity-queries.js';
+
+const REAUTH_SPECS: FieldSpecs = { password: { name: 'your password' }, code: { name: 'the current code from your app' } };
 
 type Mode = 'idle' | 'reenrol' | 'disable';
 
@@ -10,20 +14,26 @@ type Mode = 'idle' | 'reenrol' | 'disable';
 function ReauthForm({ label, submitLabel, pending, error, onSubmit, onCancel }: { label: string; submitLabel: string; pending: boolean; error: string | null; onSubmit: (r: Reauth) => void; onCancel: () => void }) {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, local, error);
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
+    const missing = requiredErrors({ password, code }, REAUTH_SPECS);
+    setLocal(missing);
+    if (Object.keys(missing).length > 0) return;
     onSubmit({ password, code: code.replace(/\s+/g, '') });
   };
   return (
-    <form onSubmit={submit} aria-label={label}>
+    <form ref={formRef} onSubmit={submit} noValidate aria-label={label}>
       <Stack>
         {error && (
-          <Alert color="red" title="Not accepted" role="alert">
+          <Alert color="red" title="Not accepted" role="alert" tabIndex={-1}>
             {error}
           </Alert>
         )}
-        <PasswordInput label="Your password" required autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} visibilityToggleButtonProps={{ 'aria-label': 'Show or hide the password' }} />
-        <TextInput label="Current code from your authenticator app" required inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.currentTarget.value)} />
+        <PasswordInput label="Your password" required autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={local.password} visibilityToggleButtonProps={{ 'aria-label': 'Show or hide the password' }} />
+        <TextInput label="Current code from your authenticator app" required inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.currentTarget.value)} error={local.code} />
         <Group>
           <Button type="submit" loading={pending}>
             {submitLabel}

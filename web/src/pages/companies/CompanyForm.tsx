@@ -1,7 +1,19 @@
 import { Alert, Button, Group, SimpleGrid, Stack, TextInput, Textarea } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { ApiError } from '../../api.js';
 import type { Company, CompanyInput } from '../../crm-queries.js';
+import { useFocusFirstError } from '../../focus-first-error.js';
+import type { FieldSpecs } from '../../form-errors.js';
+
+const SPECS: FieldSpecs = {
+  name: { name: 'the company name' },
+  domain: { name: 'a domain such as acme.example' },
+  website: { name: 'a website', kind: 'url' },
+  industry: { name: 'an industry' },
+  size: { name: 'a size' },
+  phone: { name: 'a phone number' },
+  notes: { name: 'a note' },
+};
 
 const FIELDS = [
   { key: 'name', label: 'Name' },
@@ -31,19 +43,24 @@ export function CompanyForm({ initial, submitLabel, pending, error, onSubmit, on
     phone: initial?.phone ?? '',
     notes: initial?.notes ?? '',
   }));
-  const fe = error?.fieldErrors() ?? {};
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const fe = { ...(error?.fieldErrors(SPECS) ?? {}), ...local };
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, local, error);
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
+    if (d.name.trim() === '') return setLocal({ name: 'Enter the company name.' });
+    setLocal({});
     const body: CompanyInput = { name: d.name.trim() };
     for (const f of FIELDS) if (f.key !== 'name') body[f.key] = d[f.key].trim() === '' ? (initial ? null : undefined) : d[f.key].trim();
     body.notes = d.notes.trim() === '' ? (initial ? null : undefined) : d.notes;
     onSubmit(Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)));
   };
   return (
-    <form onSubmit={submit} noValidate aria-label={submitLabel}>
+    <form ref={formRef} onSubmit={submit} noValidate aria-label={submitLabel}>
       <Stack>
         {error && (
-          <Alert color="red" title={error.problem.title} role="alert">
+          <Alert color="red" title={error.problem.title} role="alert" tabIndex={-1}>
             {Object.keys(fe).length ? 'Please correct the fields marked below.' : error.message}
           </Alert>
         )}

@@ -1,8 +1,10 @@
 import { Alert, Button, Fieldset, Group, Radio, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import type { ApiError } from '../../api.js';
 import { LAWFUL_BASES, type Address, type Contact, type ContactInput, type LawfulBasis } from '../../crm-queries.js';
 import { useCustomFields, type CustomFieldDef } from '../../custom-fields-queries.js';
+import { useFocusFirstError } from '../../focus-first-error.js';
+import type { FieldSpecs } from '../../form-errors.js';
 import { CompanyPicker } from './CompanyPicker.js';
 import { CustomFieldInputs, draftOfValue, valueOfDraft, type CustomDrafts } from './CustomFieldInputs.js';
 
@@ -25,6 +27,28 @@ interface Draft {
   lawfulBasis: LawfulBasis | '';
   source: string;
 }
+
+/** What the form calls each field, for the server's messages in plain words. */
+const CONTACT_FIELDS: FieldSpecs = {
+  firstName: { name: 'a first name' },
+  lastName: { name: 'a last name' },
+  emails: { name: 'an email address', kind: 'email' },
+  'emails.*.address': { name: 'an email address', kind: 'email' },
+  'phones.*.number': { name: 'a phone number' },
+  jobTitle: { name: 'a job title' },
+  seniority: { name: 'a seniority' },
+  companyId: { name: 'a company', kind: 'choice' },
+  website: { name: 'a website', kind: 'url' },
+  linkedinUrl: { name: 'a LinkedIn address', kind: 'url' },
+  city: { name: 'a city' },
+  country: { name: 'a country' },
+  tags: { name: 'tags' },
+  'tags.*': { name: 'a tag' },
+  address: { name: 'an address' },
+  bio: { name: 'a bio' },
+  lawfulBasis: { name: 'a lawful basis', kind: 'choice' },
+  source: { name: 'where the data came from (the source)' },
+};
 
 let nextKey = 1;
 const key = () => nextKey++;
@@ -119,8 +143,10 @@ export function ContactForm({
   for (const def of defs.data ?? []) customDrafts[def.key] = custom[def.key] ?? draftOfValue(def, initial?.customFields[def.key]);
   const id = useId();
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
-  const fe = error?.fieldErrors() ?? {};
+  const fe = error?.fieldErrors(CONTACT_FIELDS) ?? {};
   const unplaced = error && Object.keys(fe).length === 0;
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, error);
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -150,7 +176,7 @@ export function ContactForm({
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-label={submitLabel}>
+    <form ref={formRef} onSubmit={submit} noValidate aria-label={submitLabel}>
       <Stack>
         {error && (
           <Alert color="red" title={error.problem.title} role="alert">

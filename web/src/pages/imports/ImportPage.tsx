@@ -2,8 +2,11 @@ import { Alert, Anchor, Button, FileInput, Group, NativeSelect, Paper, Progress,
 import { useEffect, useRef, useState } from 'react';
 import { LAWFUL_BASES } from '../../crm-queries.js';
 import { IMPORT_FIELDS, useImportStatus, useStartImport, type DuplicatePolicy, type ImportField } from '../../import-queries.js';
+import { useFocusFirstError } from '../../focus-first-error.js';
+import type { FieldSpecs } from '../../form-errors.js';
 import { Link } from '../../router.js';
 import { defaultField, parseCsvPreview, type CsvPreview } from './csv-preview.js';
+import { reviewMapping } from './header-synonyms.js';
 
 const FIELD_LABELS: Record<ImportField, string> = {
   firstName: 'First name',
@@ -24,6 +27,13 @@ const DUPLICATES: Array<{ value: DuplicatePolicy; label: string; help: string }>
   { value: 'create', label: 'Create', help: 'A new contact regardless of any match.' },
 ];
 
+const OPTION_FIELDS: FieldSpecs = {
+  lawfulBasis: { name: 'the lawful basis', kind: 'choice' },
+  source: { name: 'where these people come from' },
+  duplicates: { name: 'what to do with duplicates', kind: 'choice' },
+  mapping: { name: 'a field for each column you import', kind: 'choice' },
+};
+
 const STEPS = ['Upload a CSV file', 'Map the columns', 'Duplicates and lawful basis', 'Importing', 'Result'];
 /** Files up to this size are counted in the browser for "processed of total". */
 const COUNT_LIMIT = 20 * 1024 * 1024;
@@ -40,6 +50,18 @@ function countRecords(text: string): number {
   return Math.max(0, text.split(/\r\n|\n|\r/).filter((l) => l.trim() !== '').length - 1);
 }
 
+/** Said plainly before the import starts: what the file holds that will not be imported. */
+function IgnoredColumns({ ignored, hint }: { ignored: string[]; hint: string }) {
+  if (ignored.length === 0) return <Text size="sm">Every column feeds a contact field.</Text>;
+  return (
+    <Alert color="yellow" role="status" title={ignored.length === 1 ? '1 column will not be imported' : `${ignored.length} columns will not be imported`}>
+      <Text size="sm">
+        {ignored.map((h) => `“${h}”`).join(', ')}: left on Ignore, their values stay out of the contacts. {hint}
+      </Text>
+    </Alert>
+  );
+}
+
 /** "Import contacts": upload, mapping with a preview, options, live progress, result. */
 export function ImportPage() {
   const [step, setStep] = useState(0);
@@ -52,10 +74,14 @@ export function ImportPage() {
   const [lawfulBasis, setLawfulBasis] = useState('');
   const [source, setSource] = useState('');
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  // Asked once no column feeds a name; any change to the mapping asks again.
+  const [askNoName, setAskNoName] = useState(false);
+  const confirmRef = useRef<HTMLDivElement>(null);
   const [importId, setImportId] = useState<string | null>(null);
   const start = useStartImport();
   const status = useImportStatus(importId);
   const heading = useRef<HTMLHeadingElement>(null);
+  const stepRef = useRef<HTMLDivElement>(null);
 
   // Each step moves the focus to its heading, so a keyboard or screen reader user starts there.
   useEffect(() => {
@@ -85,19 +111,39 @@ export function ImportPage() {
     setStep(1);
   };
 
-  const toOptions = () => {
+  const review = reviewMapping(mapping);
+  const mappingErrorRef = useRef<HTMLParagraphElement>(null);
+  useFocusFirstError(stepRef, step === 2 && localErrors, start.error);
+  useEffect(() => {
+    if (localErrors.mapping) mappingErrorRef.current?.focus();
+  }, [localErrors]);
+
+  const toOptions = (withoutNames = false) => {
     if (!Object.values(mapping).some((f) => f !== '')) {
       setLocalErrors({ mapping: 'Map at least one column to a contact field.' });
       return;
     }
+    if (!review.hasName && !review.hasEmail) {
+      setLocalErrors({ mapping: 'Map a column to the first name, the last name or the email: without one of them the contacts cannot be told apart.' });
+      return;
+    }
     setLocalErrors({});
+    if (!review.hasName && !withoutNames) {
+      setAskNoName(true);
+      return;
+    }
+    setAskNoName(false);
     setStep(2);
   };
+
+  useEffect(() => {
+    if (askNoName) confirmRef.current?.focus();
+  }, [askNoName]);
 
   const submit = () => {
     const errs: Record<string, string> = {};
     if (!lawfulBasis) errs.lawfulBasis = 'Choose the lawful basis.';
-    if (!source.trim()) errs.source = 'Say where these people come from.';
+    if (!source.trim()) errs.source = 'Enter where these people come from.';
     setLocalErrors(errs);
     if (Object.keys(errs).length > 0 || !file) return;
     const chosen = Object.fromEntries(Object.entries(mapping).filter(([, f]) => f !== '')) as Record<string, ImportField>;
@@ -112,7 +158,7 @@ export function ImportPage() {
     );
   };
 
-  const serverErrors = start.error?.fieldErrors() ?? {};
+  const serverErrors = start.error?.fieldErrors(OPTION_FIELDS) ?? {};
   const fe = { ...serverErrors, ...localErrors };
   // Problems this step has no field for (the mapping, the file) are shown in the alert, not lost.
   const onThisStep = new Set(['lawfulBasis', 'source', 'duplicates']);
@@ -156,16 +202,42 @@ export function ImportPage() {
                   onChange={(e) => {
                     // Read now: the event's target is gone by the time the updater runs.
                     const v = e.currentTarget.value as ImportField | '';
+                    setAskNoName(false);
                     setMapping((m) => ({ ...m, [h]: v }));
                   }}
                   data={[{ value: '', label: 'Ignore' }, ...IMPORT_FIELDS.map((f) => ({ value: f, label: FIELD_LABELS[f] }))]}
                 />
               ))}
             </Stack>
+            <IgnoredColumns ignored={review.ignored} hint="Choose a field for a column above to import it." />
             {fe.mapping && (
-              <Text c="red.8" size="sm" role="alert">
+              <Text c="red.8" size="sm" role="alert" tabIndex={-1} ref={mappingErrorRef}>
                 {fe.mapping}
               </Text>
+            )}
+            {askNoName && (
+              <Alert color="orange" title="No column feeds a name" role="alert" ref={confirmRef} tabIndex={-1}>
+                <Stack gap="xs">
+                  <Text size="sm">
+                    No column is mapped to the first name or the last name, so every contact of this file will have no name; they can be found by their email only. If the file has a name column, choose First name or Last name for it above.
+                  </Text>
+                  <Group>
+                    <Button size="xs" onClick={() => toOptions(true)}>
+                      Import without names
+                    </Button>
+                    <Button
+                      size="xs"
+                      variant="default"
+                      onClick={() => {
+                        setAskNoName(false);
+                        document.getElementById('map-0')?.focus();
+                      }}
+                    >
+                      Map a name column
+                    </Button>
+                  </Group>
+                </Stack>
+              </Alert>
             )}
             <Table.ScrollContainer minWidth={400}>
               <Table withTableBorder captionSide="top">
@@ -197,13 +269,13 @@ export function ImportPage() {
               <Button variant="default" onClick={() => setStep(0)}>
                 Back
               </Button>
-              <Button onClick={toOptions}>Next</Button>
+              <Button onClick={() => toOptions()}>Next</Button>
             </Group>
           </Stack>
         )}
 
         {step === 2 && (
-          <Stack>
+          <Stack ref={stepRef}>
             <Radio.Group label="Duplicates" description="A row matches an existing contact on its email, then its phone." value={duplicates} onChange={(v) => setDuplicates(v === 'update' || v === 'create' ? v : 'skip')} error={fe.duplicates}>
               <Stack gap="xs" mt="xs">
                 {DUPLICATES.map((d) => (
@@ -219,6 +291,8 @@ export function ImportPage() {
               </Stack>
             </Radio.Group>
             <TextInput label="Source" description="Where these people come from, e.g. “trade fair 2026”" value={source} onChange={(e) => setSource(e.currentTarget.value)} error={fe.source} maxLength={500} withAsterisk />
+            <IgnoredColumns ignored={review.ignored} hint="Go back to the mapping to import one." />
+            {!review.hasName && <Text size="sm">No column feeds a name: the contacts will have none.</Text>}
             {generalError && (
               <Alert color="red" title={generalError.problem.title} role="alert">
                 {generalError.message}

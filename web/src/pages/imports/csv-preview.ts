@@ -5,7 +5,8 @@
  * (comma, semicolon or tab, whichever occurs most, comma on a tie), quoted
  * fields with "" for a quote, blank lines skipped.
  */
-import { IMPORT_FIELDS, type ImportField } from './fields.js';
+import type { ImportField } from './fields.js';
+import { fieldForHeader } from './header-synonyms.js';
 
 export interface CsvPreview {
   delimiter: ',' | ';' | '\t';
@@ -63,8 +64,7 @@ export function parseCsvPreview(text: string, limit = 5): CsvPreview {
   return { delimiter, header: header.map((h) => h.trim()), rows: rows.slice(0, limit) };
 }
 
-/** The field a header feeds by default: the field of that name, case-insensitive, else none. */
+/** The field a header feeds by default: the field it names under any common spelling (header-synonyms.ts), else none. */
 export function defaultField(header: string): ImportField | null {
-  const h = header.trim().toLowerCase();
-  return IMPORT_FIELDS.find((f) => f.toLowerCase() === h) ?? null;
+  return fieldForHeader(header);
 }

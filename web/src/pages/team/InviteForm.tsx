@@ -1,5 +1,6 @@
 import { Alert, Button, Group, NativeSelect, Paper, Stack, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import { useFocusFirstError } from '../../focus-first-error.js';
 import { ROLE_ORDER, type Role } from '../../permissions.js';
 import { useInvite } from '../../team-queries.js';
 
@@ -8,9 +9,14 @@ export function InviteForm() {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('sales');
   const [sentTo, setSentTo] = useState<string | null>(null);
+  const [local, setLocal] = useState<{ email?: string }>({});
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, local, invite.error);
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const to = email.trim();
+    if (to === '') return setLocal({ email: 'Enter the email address of the person to invite.' });
+    setLocal({});
     invite.mutate(
       { email: to, role },
       {
@@ -21,10 +27,10 @@ export function InviteForm() {
       },
     );
   };
-  const fields = invite.error?.fieldErrors() ?? {};
+  const fields = { ...(invite.error?.fieldErrors({ email: { name: 'the email address of the person to invite', kind: 'email' }, role: { name: 'a role', kind: 'choice' } }) ?? {}), ...local };
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="invite-title">
-      <form onSubmit={onSubmit} aria-labelledby="invite-title">
+      <form ref={formRef} onSubmit={onSubmit} noValidate aria-labelledby="invite-title">
         <Stack>
           <Title order={2} size="h4" id="invite-title">
             Invite a member
@@ -35,7 +41,7 @@ export function InviteForm() {
             </Alert>
           )}
           {invite.error && !fields.email && (
-            <Alert color="red" title={invite.error.problem.title} role="alert">
+            <Alert color="red" title={invite.error.problem.title} role="alert" tabIndex={-1}>
               {invite.error.message}
             </Alert>
           )}

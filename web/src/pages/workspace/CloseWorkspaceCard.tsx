@@ -1,6 +1,7 @@
 import { Alert, Button, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import { useFocusFirstError } from '../../focus-first-error.js';
 import { navigate } from '../../router.js';
 import { useCloseWorkspace } from './queries.js';
 
@@ -25,10 +26,12 @@ export function CloseWorkspaceCard({ name, slug }: { name: string; slug: string 
       },
     });
   };
-  const fields = close.error?.fieldErrors() ?? {};
+  const fields = close.error?.fieldErrors({ confirm: { name: `the workspace address, ${slug}` } }) ?? {};
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, close.error);
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="close-title" style={{ borderColor: 'var(--mantine-color-red-7)' }}>
-      <form onSubmit={onSubmit} noValidate aria-labelledby="close-title">
+      <form ref={formRef} onSubmit={onSubmit} noValidate aria-labelledby="close-title">
         <Stack>
           <Title order={2} size="h4" id="close-title" c="red.9">
             Close workspace

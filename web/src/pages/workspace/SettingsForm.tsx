@@ -1,5 +1,7 @@
 import { Alert, Button, Fieldset, NumberInput, Paper, Radio, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import { useFocusFirstError } from '../../focus-first-error.js';
+import type { FieldSpecs } from '../../form-errors.js';
 import { useSaveWorkspaceSettings, type WorkspaceSettings } from './queries.js';
 
 /** The form's own state: text fields as typed, so an emptied field can be sent as null. */
@@ -27,6 +29,17 @@ function draftOf(s: WorkspaceSettings): Draft {
   };
 }
 
+const SPECS: FieldSpecs = {
+  name: { name: 'a workspace name' },
+  slug: { name: 'a workspace address of lowercase letters, digits and hyphens' },
+  region: { name: 'a region code such as eu-central' },
+  dpoName: { name: 'the DPO\'s name' },
+  dpoEmail: { name: 'the DPO\'s email address', kind: 'email' },
+  readBudgetPerHour: { name: 'a read budget', kind: 'number' },
+  recordVisibility: { name: 'which records sales members see', kind: 'choice' },
+  'recordVisibility.sales': { name: 'which records sales members see', kind: 'choice' },
+};
+
 const orNull = (v: string) => (v.trim() === '' ? null : v.trim());
 const MAX_BUDGET = 1_000_000;
 
@@ -39,6 +52,9 @@ export function SettingsForm({ initial }: { initial: WorkspaceSettings }) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(initial));
   const [budgetError, setBudgetError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, local, budgetError, save.error);
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setSaved(false);
@@ -54,6 +70,11 @@ export function SettingsForm({ initial }: { initial: WorkspaceSettings }) {
       return;
     }
     setBudgetError(null);
+    const missing: Record<string, string> = {};
+    if (draft.name.trim() === '') missing.name = 'Enter a workspace name.';
+    if (draft.slug.trim() === '') missing.slug = 'Enter the workspace address (slug).';
+    setLocal(missing);
+    if (Object.keys(missing).length > 0) return;
     save.mutate(
       {
         name: draft.name.trim(),
@@ -74,14 +95,14 @@ export function SettingsForm({ initial }: { initial: WorkspaceSettings }) {
     );
   };
 
-  const fields = save.error?.fieldErrors() ?? {};
+  const fields = { ...(save.error?.fieldErrors(SPECS) ?? {}), ...local };
   // A taken slug is a 409 without field errors; it still belongs next to the slug.
   if (save.error?.code === 'slug-taken') fields.slug ??= save.error.message;
   const unplaced = save.error && Object.keys(fields).length === 0;
 
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="settings-title">
-      <form onSubmit={onSubmit} noValidate aria-labelledby="settings-title">
+      <form ref={formRef} onSubmit={onSubmit} noValidate aria-labelledby="settings-title">
         <Stack>
           <Title order={2} size="h4" id="settings-title">
             Settings
@@ -92,7 +113,7 @@ export function SettingsForm({ initial }: { initial: WorkspaceSettings }) {
             </Alert>
           )}
           {save.error && (
-            <Alert color="red" title={save.error.problem.title} role="alert">
+            <Alert color="red" title={save.error.problem.title} role="alert" tabIndex={-1}>
               {unplaced ? save.error.message : 'Some fields need attention; see the messages below them.'}
             </Alert>
           )}

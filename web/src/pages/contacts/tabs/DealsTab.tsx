@@ -1,6 +1,7 @@
 import { Button, Group, Stack, TextInput } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { formatAmount, useCreateDeal, type Deal } from '../../../deals-queries.js';
+import { useFocusFirstError } from '../../../focus-first-error.js';
 import type { Me } from '../../../identity-queries.js';
 import { useMemberDirectory } from '../../../member-names.js';
 import { ERASED, FormError, RelatedList, when } from './RelatedList.js';
@@ -9,14 +10,18 @@ function DealForm({ contactId, me }: { contactId: string; me: Me }) {
   const create = useCreateDeal();
   const [title, setTitle] = useState('');
   const [missing, setMissing] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, missing && attempt, create.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    setAttempt((n) => n + 1);
     if (!title.trim()) return setMissing(true);
     setMissing(false);
     create.mutate({ contactId, title: title.trim(), ownerId: me.id }, { onSuccess: () => setTitle('') });
   };
   return (
-    <form onSubmit={submit} noValidate aria-label="Add a deal">
+    <form ref={formRef} onSubmit={submit} noValidate aria-label="Add a deal">
       <Stack gap="xs">
         <FormError error={create.error} />
         <TextInput
@@ -24,7 +29,7 @@ function DealForm({ contactId, me }: { contactId: string; me: Me }) {
           description="Starts in the first stage of the default pipeline, owned by you; the Deals board moves it on."
           value={title}
           onChange={(e) => setTitle(e.currentTarget.value)}
-          error={missing ? 'Give the deal a title.' : create.error?.fieldErrors().title}
+          error={missing ? 'Enter a title for the deal.' : create.error?.fieldErrors({ title: { name: 'a title for the deal' } }).title}
         />
         <Group justify="flex-end">
           <Button type="submit" loading={create.isPending}>

@@ -1,6 +1,8 @@
 import { Alert, Button, Checkbox, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useDeleteTask, useUpdateTask, type Task, type TaskPatch } from '../../../deals-queries.js';
+import { useFocusFirstError } from '../../../focus-first-error.js';
+import type { FieldSpecs } from '../../../form-errors.js';
 import type { Me } from '../../../identity-queries.js';
 import { AssigneeSelect } from './AssigneeSelect.js';
 import { ERASED, FormError } from './RelatedList.js';
@@ -18,6 +20,12 @@ export function dateInputOf(iso: string | null): string {
 export function dueAtOf(date: string): string | null {
   return date ? new Date(`${date}T09:00:00`).toISOString() : null;
 }
+
+export const TASK_FIELDS: FieldSpecs = {
+  title: { name: 'a title for the task' },
+  dueAt: { name: 'a due date', kind: 'date' },
+  assigneeId: { name: 'an assignee', kind: 'choice' },
+};
 
 export const taskTitle = (t: Task): string => (t.erased || t.title === null ? ERASED : t.title);
 
@@ -45,10 +53,14 @@ function EditTaskForm({ task, me, onClose }: { task: Task; me: Me; onClose: () =
   const [assignee, setAssignee] = useState(task.assigneeId ?? '');
   const [done, setDone] = useState(task.done);
   const [missing, setMissing] = useState(false);
-  const fe = update.error?.fieldErrors() ?? {};
+  const [attempt, setAttempt] = useState(0);
+  const fe = update.error?.fieldErrors(TASK_FIELDS) ?? {};
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, missing && attempt, update.error);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    setAttempt((n) => n + 1);
     if (!title.trim() && !task.erased) return setMissing(true);
     setMissing(false);
     const patch: TaskPatch = {};
@@ -61,7 +73,7 @@ function EditTaskForm({ task, me, onClose }: { task: Task; me: Me; onClose: () =
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-label="Edit the task">
+    <form ref={formRef} onSubmit={submit} noValidate aria-label="Edit the task">
         <Stack>
           {update.error && Object.keys(fe).length === 0 && <FormError error={update.error} />}
           <TextInput
@@ -69,7 +81,7 @@ function EditTaskForm({ task, me, onClose }: { task: Task; me: Me; onClose: () =
             description={task.erased ? 'The title was erased with its contact; give a new one to change the text.' : undefined}
             value={title}
             onChange={(e) => setTitle(e.currentTarget.value)}
-            error={missing ? 'Give the task a title.' : fe.title}
+            error={missing ? 'Enter a title for the task.' : fe.title}
             data-autofocus
           />
           <TextInput label="Due date" type="date" value={due} onChange={(e) => setDue(e.currentTarget.value)} error={fe.dueAt} />

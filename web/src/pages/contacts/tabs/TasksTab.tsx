@@ -1,11 +1,12 @@
 import { Button, Checkbox, Group, Stack, TextInput } from '@mantine/core';
 import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { useCreateTask, useUpdateTask, type Task } from '../../../deals-queries.js';
+import { useFocusFirstError } from '../../../focus-first-error.js';
 import type { Me } from '../../../identity-queries.js';
 import { useMemberDirectory } from '../../../member-names.js';
 import { AssigneeSelect } from './AssigneeSelect.js';
 import { FormError, RelatedList, when } from './RelatedList.js';
-import { DeleteTaskDialog, EditTaskDialog, dueAtOf, taskTitle } from './TaskDialogs.js';
+import { DeleteTaskDialog, EditTaskDialog, TASK_FIELDS, dueAtOf, taskTitle } from './TaskDialogs.js';
 
 function TaskForm({ contactId, me, titleRef }: { contactId: string; me: Me; titleRef: RefObject<HTMLInputElement | null> }) {
   const create = useCreateTask();
@@ -13,9 +14,13 @@ function TaskForm({ contactId, me, titleRef }: { contactId: string; me: Me; titl
   const [due, setDue] = useState('');
   const [assignee, setAssignee] = useState('');
   const [missing, setMissing] = useState(false);
-  const fe = create.error?.fieldErrors() ?? {};
+  const [attempt, setAttempt] = useState(0);
+  const fe = create.error?.fieldErrors(TASK_FIELDS) ?? {};
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, missing && attempt, create.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    setAttempt((n) => n + 1);
     if (!title.trim()) return setMissing(true);
     setMissing(false);
     create.mutate(
@@ -29,11 +34,11 @@ function TaskForm({ contactId, me, titleRef }: { contactId: string; me: Me; titl
     );
   };
   return (
-    <form onSubmit={submit} noValidate aria-label="Add a task">
+    <form ref={formRef} onSubmit={submit} noValidate aria-label="Add a task">
       <Stack gap="xs">
         <FormError error={create.error} />
         <Group grow align="flex-start">
-          <TextInput ref={titleRef} label="New task" value={title} onChange={(e) => setTitle(e.currentTarget.value)} error={missing ? 'Give the task a title.' : fe.title} />
+          <TextInput ref={titleRef} label="New task" value={title} onChange={(e) => setTitle(e.currentTarget.value)} error={missing ? 'Enter a title for the task.' : fe.title} />
           <TextInput label="Due date" type="date" value={due} onChange={(e) => setDue(e.currentTarget.value)} error={fe.dueAt} />
           <AssigneeSelect me={me} value={assignee} onChange={setAssignee} error={fe.assigneeId} />
         </Group>
