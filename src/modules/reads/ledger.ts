@@ -27,10 +27,16 @@ declare module '../../platform/db/schema.js' {
   }
 }
 
-/** Whose budget a read counts against: the member, or the token (not its maker: a token is its own actor). */
+/**
+ * Whose budget a read counts against: the member, whichever credential they
+ * use — a session or any token they made (the auth hook sets a token's userId
+ * to its maker), so making more tokens does not multiply the budget. A token
+ * the operator made from the CLI has no member and keeps a budget of its own.
+ * The audit trail still names the credential that read (auditActor).
+ */
 export function actorKey(auth: AuthState): string {
-  if (auth.kind === 'token' && auth.tokenId) return `token:${auth.tokenId}`;
   if (auth.userId) return `user:${auth.userId}`;
+  if (auth.kind === 'token' && auth.tokenId) return `token:${auth.tokenId}`;
   throw new Error('a read without an actor');
 }
 
