@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../app.js';
-import { recordAudit } from '../../platform/audit/index.js';
+import { auditId, recordAudit } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { memberEmail } from '../identity/auth-common.js';
 import { auditActor, type AuthState } from '../identity/auth-hook.js';
@@ -44,6 +44,10 @@ function budgetMember(auth: AuthState): { memberId: string } | Record<string, ne
   return auth.kind === 'token' && auth.userId ? { memberId: auth.userId } : {};
 }
 
+function auditMember(auth: AuthState): { memberId: ReturnType<typeof auditId> } | Record<string, never> {
+  return auth.kind === 'token' && auth.userId ? { memberId: auditId(auth.userId) } : {};
+}
+
 function mailText(label: string, o: BudgetOverrun): string {
   const what = o.refused
     ? `${label} had read ${o.before} distinct people in the hour up to ${o.now.toISOString()} and asked for more, ` +
@@ -73,7 +77,7 @@ export async function recordOverrun(ctx: AppContext, trx: Trx, auth: AuthState, 
     action: 'access.read_budget_exceeded',
     actor,
     purpose: o.purpose,
-    details: { distinctPeople: o.distinct, readBefore: o.before, budget: o.budget, refused: o.refused, alerted: alert, ...budgetMember(auth) },
+    details: { distinctPeople: o.distinct, readBefore: o.before, budget: o.budget, refused: o.refused, alerted: alert, ...auditMember(auth) },
     requestId: o.requestId,
   });
   if (!alert) return;
