@@ -166,8 +166,7 @@ export async function run(): Promise<void> {
   } finally {
     ctx.mailTransport.close();
     await db.close();
-    if (process.env.BENCH_WINDOW_KEEP) print(`kept ${pgdb.ownerUrl}`);
-    else await pgdb.drop();
+    await pgdb.drop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
