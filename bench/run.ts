@@ -10,6 +10,7 @@ import os from 'node:os';
 const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   crypto: () => import('./crypto.js'),
   'audited-read': () => import('./audited-read.js'),
+  'read-window': () => import('./read-window.js'),
   'contacts-load': () => import('./contacts-load.js'),
   search: () => import('./search.js'),
   read: () => import('./read.js'),

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../app.js';
-import { recordAudit } from '../../platform/audit/index.js';
+import { auditId, recordAudit } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { memberEmail } from '../identity/auth-common.js';
 import { auditActor, type AuthState } from '../identity/auth-hook.js';
@@ -24,14 +24,28 @@ export interface BudgetOverrun {
   now: Date;
 }
 
-/** Who read, in words owners recognise: the member's email or the token's name. Only for the sealed mail. */
+/**
+ * Who read, in words owners recognise: the member's email (with the token
+ * they used, if any: a member's tokens share their budget) or the operator
+ * token's name. Only for the sealed mail.
+ */
 async function actorLabel(ctx: AppContext, trx: Trx, auth: AuthState): Promise<string> {
+  const email = auth.userId ? ((await memberEmail(ctx, trx, auth.workspaceId, auth.userId)) ?? 'A member') : null;
   if (auth.kind === 'token' && auth.tokenId) {
     const r = await sql<{ name: string }>`select name from api_tokens where id = ${auth.tokenId}`.execute(trx);
-    return `The API token "${r.rows[0]?.name ?? auth.tokenId}"`;
+    const token = `the API token "${r.rows[0]?.name ?? auth.tokenId}"`;
+    return email ? `${email} (last through ${token}, counting every session and token of theirs)` : `The operator's API token "${r.rows[0]?.name ?? auth.tokenId}"`;
   }
-  const email = auth.userId ? await memberEmail(ctx, trx, auth.workspaceId, auth.userId) : null;
   return email ?? 'A member';
+}
+
+/** The member whose budget a token's read counted against, when the actor is not that member itself. */
+function budgetMember(auth: AuthState): { memberId: string } | Record<string, never> {
+  return auth.kind === 'token' && auth.userId ? { memberId: auth.userId } : {};
+}
+
+function auditMember(auth: AuthState): { memberId: ReturnType<typeof auditId> } | Record<string, never> {
+  return auth.kind === 'token' && auth.userId ? { memberId: auditId(auth.userId) } : {};
 }
 
 function mailText(label: string, o: BudgetOverrun): string {
@@ -46,7 +60,7 @@ function mailText(label: string, o: BudgetOverrun): string {
     `${what}\n\n` +
     'Every read is in the audit trail with the ids of the people shown: filter it by this actor to see whom. ' +
     'If this was not expected, revoke the access (sign the member out, change their role, or revoke the token).\n\n' +
-    'You are told at most once an hour per actor.\n'
+    'You are told at most once an hour per budget (a member and the tokens they made share one).\n'
   );
 }
 
@@ -63,7 +77,7 @@ export async function recordOverrun(ctx: AppContext, trx: Trx, auth: AuthState, 
     action: 'access.read_budget_exceeded',
     actor,
     purpose: o.purpose,
-    details: { distinctPeople: o.distinct, readBefore: o.before, budget: o.budget, refused: o.refused, alerted: alert },
+    details: { distinctPeople: o.distinct, readBefore: o.before, budget: o.budget, refused: o.refused, alerted: alert, ...auditMember(auth) },
     requestId: o.requestId,
   });
   if (!alert) return;
@@ -71,7 +85,7 @@ export async function recordOverrun(ctx: AppContext, trx: Trx, auth: AuthState, 
   await notifyMembers(trx, ctx, {
     roles: ['owner', 'dpo'],
     kind: READ_BUDGET_KIND,
-    payload: { actorType: actor.type, actorId: actor.id, distinctPeople: o.distinct, budget: o.budget, refused: o.refused },
+    payload: { actorType: actor.type, actorId: actor.id, ...budgetMember(auth), distinctPeople: o.distinct, budget: o.budget, refused: o.refused },
     mail: { subject: 'Confidant: an hourly read budget was passed', text: mailText(label, o) },
   });
 }

@@ -66,7 +66,7 @@ export async function recordPersonalRead(ctx: AppContext, trx: Trx, who: ReadWho
   const mayExceed = auth.permissions.has('contacts:export');
   const auditJson = auditRowsJson([{ action: read.action ?? 'contact.read', actor: auditActor(auth), subjectIds, purpose: read.purpose, requestId: who.requestId }]);
   const ledger = await recordRead(trx, { key, subjectIds, now, mayExceed, auditJson });
-  if (ledger.distinct > ledger.budget) {
+  if (ledger.distinct !== null && ledger.before !== null && ledger.distinct > ledger.budget) {
     const overrun: BudgetOverrun = { key, before: ledger.before, distinct: ledger.distinct, budget: ledger.budget, refused: !mayExceed, purpose: read.purpose, requestId: who.requestId, now };
     if (!mayExceed) throw await refusal(ctx, trx, auth, subjectIds, overrun);
     await recordOverrun(ctx, trx, auth, overrun);
