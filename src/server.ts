@@ -3,6 +3,7 @@ import { buildApp, type AppContext, type BuildOptions } from './app.js';
 import type { Config } from './config.js';
 import { createAppContext, startBackground, stopBackground } from './context.js';
 import { openDatabase } from './platform/db/database.js';
+import { metricsStartupNotice } from './platform/http/metrics-access.js';
 import { createLogger, type Logger } from './platform/logging.js';
 import { registerModules } from './modules/index.js';
 
@@ -49,6 +50,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = await buildApp(ctx, { ...options.build, modules: [...new Set([...registerModules, ...(options.build?.modules ?? [])])] });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('127.0.0.1', 'localhost');
+  const metricsNotice = metricsStartupNotice(config);
+  if (metricsNotice) logger.warn(metricsNotice);
   startBackground(ctx);
   for (const step of options.onStarted ?? []) await step(ctx, url);
 
