@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { createAppContext, startBackground, stopBackground } from './context.js';
 import { openDatabase } from './platform/db/database.js';
 import { metricsStartupNotice } from './platform/http/metrics-access.js';
+import { assertMailConfig } from './platform/mail/index.js';
 import { createLogger, type Logger } from './platform/logging.js';
 import { registerModules } from './modules/index.js';
 
@@ -29,6 +30,8 @@ export interface StartOptions {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  // Before migrating: a refused configuration changes nothing.
+  assertMailConfig(config);
   const db = await openDatabase(config.database, {
     migrate: true,
     onIdleError: (err) => logger.warn({ err }, 'database connection lost; the pool reconnects'),
