@@ -79,6 +79,27 @@ export interface Config {
   auditUnchainedMaxSeconds: number;
 }
 
+/**
+ * The configuration a serving process keeps once migrations ran: the owner's
+ * URL without its password (user, host and database stay, for messages). The
+ * server connects only as the app role after migrating, so nothing at run
+ * time needs the owner's credentials, and injected code or a heap dump of the
+ * server finds none.
+ */
+export function withoutOwnerSecret(config: Config): Config {
+  if (config.database.kind !== 'postgres') return config;
+  let ownerUrl: string;
+  try {
+    const url = new URL(config.database.ownerUrl);
+    url.password = '';
+    url.searchParams.delete('password');
+    ownerUrl = url.toString();
+  } catch {
+    ownerUrl = '';
+  }
+  return { ...config, database: { ...config.database, ownerUrl } };
+}
+
 /** The app role's login URL: the owner URL with the user swapped, unless given. */
 export function deriveAppUrl(ownerUrl: string): string {
   const url = new URL(ownerUrl);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppContext, type BuildOptions } from './app.js';
-import type { Config } from './config.js';
+import { withoutOwnerSecret, type Config } from './config.js';
 import { createAppContext, startBackground, stopBackground } from './context.js';
 import { openDatabase } from './platform/db/database.js';
 import { metricsStartupNotice } from './platform/http/metrics-access.js';
@@ -28,7 +28,8 @@ export interface StartOptions {
   chainIntervalMs?: number;
 }
 
-export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(startConfig: Config, options: StartOptions = {}): Promise<RunningServer> {
+  let config = startConfig;
   const logger = options.logger ?? createLogger(config.logLevel);
   // Before migrating: a refused configuration changes nothing.
   assertMailConfig(config);
@@ -39,6 +40,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       if (r.applied.length > 0) logger.info({ applied: r.applied }, 'migrations applied');
     },
   });
+  // Migrations are done and their connection closed: from here the process
+  // runs as the app role only, and forgets the owner's password.
+  config = withoutOwnerSecret(config);
   let ctx: AppContext;
   try {
     ctx = await createAppContext(config, db, {
