@@ -124,7 +124,16 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
-          session: { type: 'apiKey', in: 'cookie', name: 'confidant_session' },
+          // One scheme can name one cookie: the plain-HTTP name, as API.md publishes it.
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'confidant_session',
+            description:
+              'The session cookie of the web UI, set by POST /api/v1/auth/sign-in. Over TLS (directly or through a proxy named in ' +
+              'TRUST_PROXY) it is named `__Host-confidant_session` (Secure, Path=/, no Domain) and only that name is accepted; ' +
+              'over plain HTTP (development on localhost) it is `confidant_session`. State-changing requests also send X-CSRF-Token.',
+          },
         },
       },
     },

@@ -51,12 +51,13 @@ export async function workspaceIdBySlug(db: Database, slug: string): Promise<str
 }
 
 /** `confidant audit verify`: exit 0 when every chain is intact, 1 naming the first broken event. */
-export async function auditVerify(rt: OperatorRuntime, slug?: string): Promise<VerifyResult> {
+export async function auditVerify(rt: OperatorRuntime, slug?: string, unchainedMaxSeconds?: number): Promise<VerifyResult> {
   const workspaceId = slug ? await workspaceIdBySlug(rt.db, slug) : undefined;
   return verifyAudit(rt.db, {
     checkpointKey: rt.keyring.purposeKey(CHECKPOINT_PURPOSE),
     checkpointDir: checkpointDirFor(rt.keyring),
     ...(workspaceId ? { workspaceId } : {}),
+    ...(unchainedMaxSeconds !== undefined ? { unchainedMaxSeconds } : {}),
   });
 }
 
@@ -70,6 +71,7 @@ function describeVerify(result: VerifyResult): string {
     }
     for (const p of w.checkpointProblems) lines.push(`  workspace ${w.workspaceId}: checkpoint problem: ${JSON.stringify(p)}`);
     if (w.unchained > 0) lines.push(`  workspace ${w.workspaceId}: ${w.unchained} unchained since ${w.oldestUnchainedAt ?? '?'}`);
+    for (const r of w.reasons) lines.push(`  workspace ${w.workspaceId}: NOT INTACT: ${r}`);
   }
   return lines.join('\n');
 }
@@ -97,7 +99,7 @@ export function registerOperatorCommands(program: Command): void {
     .action(async (opts: { workspace?: string; json?: boolean; chainFirst?: boolean }) => {
       const result = await withRuntime(async (rt) => {
         if (opts.chainFirst) await chainAll(rt.db);
-        return auditVerify(rt, opts.workspace);
+        return auditVerify(rt, opts.workspace, loadConfig().auditUnchainedMaxSeconds);
       });
       print(opts.json, result, describeVerify(result));
       if (!result.intact) process.exitCode = 1;

@@ -36,6 +36,12 @@ const EnvSchema = z.object({
   ARGON2_MAX_CONCURRENT: z.coerce.number().int().min(1).max(64).default(2),
   IMPORT_ERRORS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   NODE_ENV: z.string().optional(),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || v.length >= 16, 'must be at least 16 characters'),
+  MAIL_DEV_OUTBOX: booleanFromEnv,
+  AUDIT_UNCHAINED_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
 });
 
 export type DatabaseConfig =
@@ -68,6 +74,35 @@ export interface Config {
   argon2MaxConcurrent: number;
   /** Days an ended import's error file is kept (docs/imports.md "Housekeeping"). */
   importErrorsRetentionDays: number;
+  /** Bearer token for /metrics; without it /metrics is served only on a loopback HOST. */
+  metricsToken: string | undefined;
+  /** NODE_ENV=production: development fallbacks (the .eml outbox) must be asked for. */
+  production: boolean;
+  /** MAIL_DEV_OUTBOX=1: write .eml files without SMTP_URL even in production. */
+  mailDevOutbox: boolean;
+  /** Age past which an unchained audit event makes `audit verify` report not intact. */
+  auditUnchainedMaxSeconds: number;
+}
+
+/**
+ * The configuration a serving process keeps once migrations ran: the owner's
+ * URL without its password (user, host and database stay, for messages). The
+ * server connects only as the app role after migrating, so nothing at run
+ * time needs the owner's credentials, and injected code or a heap dump of the
+ * server finds none.
+ */
+export function withoutOwnerSecret(config: Config): Config {
+  if (config.database.kind !== 'postgres') return config;
+  let ownerUrl: string;
+  try {
+    const url = new URL(config.database.ownerUrl);
+    url.password = '';
+    url.searchParams.delete('password');
+    ownerUrl = url.toString();
+  } catch {
+    ownerUrl = '';
+  }
+  return { ...config, database: { ...config.database, ownerUrl } };
 }
 
 /** The app role's login URL: the owner URL with the user swapped, unless given. */
@@ -163,5 +198,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessions: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
     argon2MaxConcurrent: e.ARGON2_MAX_CONCURRENT,
     importErrorsRetentionDays: e.IMPORT_ERRORS_RETENTION_DAYS,
+    metricsToken: e.METRICS_TOKEN === '' ? undefined : e.METRICS_TOKEN,
+    production: e.NODE_ENV === 'production',
+    mailDevOutbox: e.MAIL_DEV_OUTBOX,
+    auditUnchainedMaxSeconds: e.AUDIT_UNCHAINED_MAX_SECONDS,
   };
 }

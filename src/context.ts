@@ -56,7 +56,12 @@ export async function createAppContext(config: Config, db: Database, options: Co
   const jobs = new JobRunner(db, {
     onError: (info) => logger.warn({ kind: info.kind, jobId: info.jobId, error: info.message }, 'job failed'),
   });
-  const mailTransport = createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir });
+  const mailTransport = createMailTransport({
+    smtpUrl: config.smtpUrl,
+    dataDir: config.dataDir,
+    production: config.production,
+    mailDevOutbox: config.mailDevOutbox,
+  });
   const audit = { checkpointKey: keyring.purposeKey(CHECKPOINT_PURPOSE), checkpointDir: checkpointDirFor(keyring) };
   const ctx: AppContext = {
     config,

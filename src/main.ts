@@ -25,6 +25,9 @@ export function buildCli(): Command {
     .action(async (opts: { port?: string; json?: boolean }) => {
       const config = loadConfig({ ...process.env, ...(opts.port ? { PORT: opts.port } : {}) });
       const server = await startServer(config, { onStarted: [onStartedSetupLink] });
+      // Migrations ran: the serving process needs the owner's URL no more (the
+      // kernel's copy of the starting environment, /proc/<pid>/environ, stays).
+      delete process.env.DATABASE_URL;
       output(Boolean(opts.json), { url: server.url }, `Confidant is listening on ${server.url}`);
       for (const signal of ['SIGTERM', 'SIGINT'] as const) {
         process.once(signal, () => {

@@ -73,3 +73,12 @@ describe('graceful shutdown', () => {
     await expect(server.ctx.db.ping()).rejects.toThrow();
   });
 });
+
+describe('start in production', () => {
+  it('refuses to start without SMTP_URL unless MAIL_DEV_OUTBOX=1, before touching the database', async () => {
+    const base = loadConfig({ PORT: '0', NODE_ENV: 'production', DATA_DIR: '/tmp/confidant-prod-mail-test' });
+    const config: Config = { ...base, database: { kind: 'postgres', ownerUrl: 'postgres://nobody@127.0.0.1:1/none', appUrl: 'postgres://nobody@127.0.0.1:1/none', poolSize: 1 } };
+    await expect(startServer(config, { logger: createLogger('warn', new LogCapture()) })).rejects.toThrow(/NODE_ENV=production and no SMTP_URL.*MAIL_DEV_OUTBOX=1/);
+  });
+});
+

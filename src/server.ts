@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppContext, type BuildOptions } from './app.js';
-import type { Config } from './config.js';
+import { withoutOwnerSecret, type Config } from './config.js';
 import { createAppContext, startBackground, stopBackground } from './context.js';
 import { openDatabase } from './platform/db/database.js';
+import { metricsStartupNotice } from './platform/http/metrics-access.js';
+import { assertMailConfig } from './platform/mail/index.js';
 import { createLogger, type Logger } from './platform/logging.js';
 import { registerModules } from './modules/index.js';
 
@@ -26,8 +28,11 @@ export interface StartOptions {
   chainIntervalMs?: number;
 }
 
-export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(startConfig: Config, options: StartOptions = {}): Promise<RunningServer> {
+  let config = startConfig;
   const logger = options.logger ?? createLogger(config.logLevel);
+  // Before migrating: a refused configuration changes nothing.
+  assertMailConfig(config);
   const db = await openDatabase(config.database, {
     migrate: true,
     onIdleError: (err) => logger.warn({ err }, 'database connection lost; the pool reconnects'),
@@ -35,6 +40,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       if (r.applied.length > 0) logger.info({ applied: r.applied }, 'migrations applied');
     },
   });
+  // Migrations are done and their connection closed: from here the process
+  // runs as the app role only, and forgets the owner's password.
+  config = withoutOwnerSecret(config);
   let ctx: AppContext;
   try {
     ctx = await createAppContext(config, db, {
@@ -49,6 +57,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = await buildApp(ctx, { ...options.build, modules: [...new Set([...registerModules, ...(options.build?.modules ?? [])])] });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('127.0.0.1', 'localhost');
+  const metricsNotice = metricsStartupNotice(config);
+  if (metricsNotice) logger.warn(metricsNotice);
   startBackground(ctx);
   for (const step of options.onStarted ?? []) await step(ctx, url);
 

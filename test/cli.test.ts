@@ -134,4 +134,28 @@ describe('the confidant CLI', () => {
     expect(created.code).toBe(0);
     expect(created.stderr).toMatch(/visible to other processes/);
   });
+
+  it('audit verify exits 1 on an unchained tail older than AUDIT_UNCHAINED_MAX_SECONDS, naming why', async () => {
+    // Beta's events were never chained (no server ran); an insider makes them old.
+    const text = `update audit_events set at = now() - interval '10 minutes' where seq is null`;
+    if (dbConfig.kind === 'postgres') {
+      const c = new pg.Client({ connectionString: dbConfig.ownerUrl });
+      await c.connect();
+      await c.query(text);
+      await c.end();
+    } else {
+      await withDb((db) => db.withSystem(async (trx) => {
+        await sql`reset role`.execute(trx);
+        await sql.raw(text).execute(trx);
+      }));
+    }
+    const stale = await cli(['audit', 'verify', '--workspace', 'beta']);
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toMatch(/BROKEN/);
+    expect(stale.stdout).toMatch(/NOT INTACT: \d+ event\(s\) unchained, the oldest 6\d\d s old \(bound 300 s\)/);
+    const lenient = await run(process.execPath, [BIN, 'audit', 'verify', '--workspace', 'beta', '--json'], {
+      env: { ...env, AUDIT_UNCHAINED_MAX_SECONDS: '3600' }, timeout: 60_000,
+    });
+    expect(JSON.parse(lenient.stdout)).toMatchObject({ intact: true, reasons: [] });
+  });
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { makeWorkspace, signInAs, tokenFor, type SignedIn } from '../../../test/helpers/auth.js';
 import { chainWorkspace, recordAudit } from '../../platform/audit/index.js';
+import { asOwner } from '../../../test/helpers/db.js';
 import { registerAuditTrailRoutes } from './routes.js';
 
 interface Page {
@@ -115,6 +116,24 @@ describe('GET /api/v1/audit-events/verify', () => {
     expect(v.firstBrokenSeq).toBeUndefined();
     expect(v).toHaveProperty('lastCheckpointSeq');
     expect(typeof v.unchained).toBe('number');
+    expect(res.json<{ reasons: string[] }>().reasons).toEqual([]);
+  });
+
+  it('reports an unchained tail older than AUDIT_UNCHAINED_MAX_SECONDS (5 minutes) as not intact, saying why', async () => {
+    await h.ctx.db.withWorkspace(ws.workspaceId, (trx) =>
+      recordAudit(trx, { action: 'contact.read', actor: { type: 'user', id: randomUUID() }, subjectIds: [subject], purpose: 'crm.view' }),
+    );
+    // `at` comes from the database's clock: the insider makes the event old.
+    await asOwner(h.t, 'alter table audit_events disable trigger audit_events_guard');
+    await asOwner(h.t, `update audit_events set at = now() - interval '10 minutes' where workspace_id = $1 and seq is null`, [ws.workspaceId]);
+    await asOwner(h.t, 'alter table audit_events enable trigger audit_events_guard');
+    const v = (await get('/api/v1/audit-events/verify')).json<{ intact: boolean; unchained: number; reasons: string[] }>();
+    expect(v.intact).toBe(false);
+    expect(v.unchained).toBeGreaterThanOrEqual(1);
+    expect(v.reasons).toHaveLength(1);
+    expect(v.reasons[0]).toMatch(/unchained, the oldest 6\d\d s old \(bound 300 s\)/);
+    await chainWorkspace(h.ctx.db, ws.workspaceId);
+    expect((await get('/api/v1/audit-events/verify')).json<{ intact: boolean }>().intact).toBe(true);
   });
 });
 

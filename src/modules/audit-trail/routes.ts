@@ -68,7 +68,7 @@ export function registerAuditTrailRoutes(app: FastifyInstance, ctx: AppContext):
     },
     async (req) => {
       const auth = requireAuth(req);
-      const r = await verifyAudit(ctx.db, { ...ctx.audit, workspaceId: auth.workspaceId });
+      const r = await verifyAudit(ctx.db, { ...ctx.audit, workspaceId: auth.workspaceId, unchainedMaxSeconds: ctx.config.auditUnchainedMaxSeconds });
       const w = r.workspaces[0];
       return {
         intact: r.intact,
@@ -78,6 +78,7 @@ export function registerAuditTrailRoutes(app: FastifyInstance, ctx: AppContext):
         headSeq: w?.headSeq ?? null,
         ...(r.firstBrokenSeq !== undefined ? { firstBrokenSeq: r.firstBrokenSeq } : {}),
         lastCheckpointSeq: r.lastCheckpointSeq,
+        reasons: w?.reasons ?? [],
       };
     },
   );

@@ -53,6 +53,8 @@ export const AuditVerifySchema = z.object({
   headSeq: z.number().int().nullable(),
   firstBrokenSeq: z.number().int().optional(),
   lastCheckpointSeq: z.number().int().nullable(),
+  /** Why the chain is not intact, one sentence each; empty when intact (e.g. an unchained tail older than AUDIT_UNCHAINED_MAX_SECONDS). */
+  reasons: z.array(z.string()),
 });
 
 /** Query strings to the list module's filters (dates parsed; absent stays absent). */

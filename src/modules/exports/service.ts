@@ -229,7 +229,11 @@ export async function* exportChunks(ctx: AppContext, workspaceId: string, exp: E
   }
 }
 
-/** Deletes every expired export and its file, in every workspace (an hourly job). */
+/**
+ * Deletes every expired export and its file, in every workspace (an hourly
+ * job). The database compares expiry with the earlier of `now` and its own
+ * clock (migration 0025): no caller can expire an export early.
+ */
 export async function purgeExpiredExports(ctx: Pick<AppContext, 'db'>, now: Date): Promise<number> {
   const r = await ctx.db.withSystem((trx) => sql<{ n: number | string }>`select confidant_export_purge(${now}) as n`.execute(trx));
   return Number(r.rows[0]?.n ?? 0);

@@ -4,23 +4,29 @@ import { keyedHash, type KeyedHash } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { queueMail } from '../../platform/mail/index.js';
 import { emailRowOf } from './auth-queries.js';
-import { SESSION_COOKIE } from './sessions.js';
+import { SESSION_COOKIE, sessionCookieName } from './sessions.js';
 
 /** The one answer to a failed sign-in, whatever failed: it names nothing. */
 export const SIGN_IN_FAILED = 'Wrong workspace, email or password.';
 
 /**
  * The session cookie: HttpOnly (no script reads it), SameSite=Lax (no
- * cross-site POST carries it), Secure when the request came over TLS. No
+ * cross-site POST carries it). Over TLS (as Fastify sees it: directly, or
+ * X-Forwarded-Proto from a trusted proxy) it is `__Host-confidant_session`,
+ * Secure, Path=/ and without Domain; over plain HTTP `confidant_session`. No
  * Max-Age: it dies with the browser; the server's idle and absolute limits
  * end it sooner.
  */
 export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string): void {
-  void reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/' });
+  const secure = req.protocol === 'https';
+  void reply.setCookie(sessionCookieName(req), token, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
 }
 
 export function clearSessionCookie(req: FastifyRequest, reply: FastifyReply): void {
-  void reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/' });
+  const secure = req.protocol === 'https';
+  void reply.clearCookie(sessionCookieName(req), { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+  // A plain cookie left from before TLS (or from an older version) goes too.
+  if (secure) void reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
 }
 
 /** A typed email or a client address as the audit trail may hold it: an HMAC under the workspace key. */

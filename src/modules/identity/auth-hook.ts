@@ -10,7 +10,7 @@ import {
   type Permission,
   type RouteAccess,
 } from './permissions.js';
-import { SESSION_COOKIE, secretHash, touchSession, type SessionStage } from './sessions.js';
+import { secretHash, sessionCookieOf, touchSession, type SessionStage } from './sessions.js';
 import type { Role } from './users.js';
 
 /** Who is asking, decided once per request by the auth hook. */
@@ -150,7 +150,7 @@ export async function resolveAuth(ctx: AppContext, req: FastifyRequest): Promise
     const match = /^Bearer\s+(\S{16,200})$/i.exec(header);
     return match?.[1] ? tokenAuth(ctx, match[1]) : null;
   }
-  const cookie = req.cookies[SESSION_COOKIE];
+  const cookie = sessionCookieOf(req);
   return cookie && cookie.length <= 200 ? sessionAuth(ctx, cookie) : null;
 }
 

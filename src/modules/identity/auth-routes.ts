@@ -7,7 +7,7 @@ import { requireAuth } from './auth-hook.js';
 import { clearSessionCookie, setSessionCookie } from './auth-common.js';
 import { confirmPasswordReset, requestPasswordReset } from './password-reset.js';
 import { changePassword, mySessions, revokeSessions, signOut, type SelfActor } from './passwords.js';
-import { SESSION_COOKIE, clientLabel } from './sessions.js';
+import { clientLabel, sessionCookieOf } from './sessions.js';
 import { signIn } from './sign-in.js';
 import { MAX_PASSWORD_LENGTH, ROLES } from './users.js';
 
@@ -60,7 +60,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
         ...req.body,
         ip: req.ip,
         userAgentLabel: clientLabel(req.headers['user-agent']),
-        oldCookie: req.cookies[SESSION_COOKIE] ?? null,
+        oldCookie: sessionCookieOf(req) ?? null,
         requestId: String(req.id),
       });
       setSessionCookie(req, reply, r.session.token);

@@ -2,7 +2,36 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 
+/** The session cookie over plain HTTP (development on localhost): the name API.md publishes. */
 export const SESSION_COOKIE = 'confidant_session';
+/**
+ * The session cookie over TLS. Browsers accept a `__Host-` cookie only with
+ * Secure, Path=/ and no Domain, so neither a sibling subdomain nor a plain
+ * HTTP page of the same host can plant or overwrite it (session fixation).
+ */
+export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
+
+/** Whatever carries `protocol` and `cookies`: a Fastify request. */
+interface CookieRequest {
+  protocol: string;
+  cookies: Record<string, string | undefined>;
+}
+
+/** The name the session cookie is set under for this request: `__Host-` over TLS. */
+export function sessionCookieName(req: Pick<CookieRequest, 'protocol'>): string {
+  return req.protocol === 'https' ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
+
+/**
+ * The session cookie a request carries: the `__Host-` one always, the plain
+ * one only from a request that did not come over TLS — over TLS a plain
+ * cookie may have been planted by a sibling subdomain or an HTTP page.
+ */
+export function sessionCookieOf(req: CookieRequest): string | undefined {
+  const secure = req.cookies[SECURE_SESSION_COOKIE];
+  if (secure !== undefined) return secure;
+  return req.protocol === 'https' ? undefined : req.cookies[SESSION_COOKIE];
+}
 export type SessionStage = 'totp' | 'full';
 
 /** Cookie values and API tokens are 256-bit random: SHA-256 is enough to store them. */

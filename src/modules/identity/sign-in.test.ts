@@ -62,7 +62,9 @@ describe('sign-in', () => {
       const payload = { workspace: ws.slug, email: ws.ownerEmail, password: TEST_PASSWORD };
       const over = await tls.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload, headers: { 'x-forwarded-proto': 'https' } });
       expect(over.statusCode).toBe(200);
-      expect(sessionCookie(over)?.secure).toBe(true);
+      // Over TLS the cookie carries the __Host- prefix (session-cookie.test.ts).
+      expect(sessionCookie(over)).toBeUndefined();
+      expect(over.cookies.find((c) => c.name === '__Host-confidant_session')?.secure).toBe(true);
       const plain = await tls.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload });
       expect(sessionCookie(plain)?.secure).toBeFalsy();
     } finally {

@@ -163,7 +163,11 @@ export async function takeQuota(
   return (r.rows[0]?.next ?? null) === null;
 }
 
-/** Forgets counters untouched for a day (for a periodic job). Returns how many went. */
+/**
+ * Forgets counters untouched for a day (for a periodic job). Returns how many
+ * went. The database clamps the cut-off to its own now() minus a day
+ * (migration 0025), so no caller can wipe counters still in use.
+ */
 export async function purgeThrottle(ctx: AppContext): Promise<number> {
   const before = new Date(ctx.now().getTime() - FORGET_SECONDS * 1000);
   const r = await ctx.db.withSystem((trx) =>

@@ -164,3 +164,58 @@ describe('checkpoint files', () => {
     expect(path.basename(file)).toBe(`audit-${ws}.jsonl`);
   });
 });
+
+describe('an insider who holds events back or removes a whole workspace', () => {
+  it('an unchained tail older than the bound is not intact, with the reason', async () => {
+    const { ws, dir } = await chained(3);
+    await record(t, ws, 2);
+    // A young tail is the chainer's ordinary lag.
+    const young = await verify(ws, dir);
+    expect(young).toMatchObject({ intact: true, checked: 3, unchained: 2, reasons: [] });
+    // The chainer stopped (or was stopped) while events wait to be chained: an
+    // insider could delete them before they are ever hashed. `at` is stamped by
+    // the database's clock, so the events are made old rather than a clock moved.
+    await withGuardOff(t, async () => {
+      await asOwner(t, `update audit_events set at = now() - interval '6 minutes' where workspace_id = $1 and seq is null`, [ws]);
+    });
+    const stale = await verify(ws, dir);
+    expect(stale).toMatchObject({ intact: false, checked: 3, unchained: 2 });
+    expect(stale.firstBrokenSeq).toBeUndefined();
+    expect(stale.workspaces[0]?.oldestUnchainedAgeSeconds).toBeGreaterThan(300);
+    expect(stale.reasons).toHaveLength(1);
+    expect(stale.reasons[0]).toMatch(new RegExp(`^workspace ${ws}: 2 event\\(s\\) unchained, the oldest 3\\d\\d s old \\(bound 300 s\\)`));
+    // The bound is configurable (AUDIT_UNCHAINED_MAX_SECONDS).
+    expect(await verifyAudit(t.db, { workspaceId: ws, checkpointKey: KEY, checkpointDir: dir, unchainedMaxSeconds: 600 })).toMatchObject({ intact: true });
+    // Once chained, the tail is gone and the chain is whole again.
+    await chainWorkspace(t.db, ws);
+    expect(await verify(ws, dir)).toMatchObject({ intact: true, checked: 5, unchained: 0 });
+  });
+
+  it('deletes a workspace with its chain: its checkpoint file makes verify say so', async () => {
+    const dir = tempDir();
+    const kept = await makeWorkspace(t);
+    const gone = await makeWorkspace(t);
+    for (const ws of [kept, gone]) {
+      await record(t, ws, 4);
+      await chainWorkspace(t.db, ws);
+    }
+    await writeCheckpoints(t.db, { checkpointKey: KEY, checkpointDir: dir, now, workspaceIds: [kept, gone] });
+    const all = () => verifyAudit(t.db, { checkpointKey: KEY, checkpointDir: dir });
+    const before = await all();
+    expect(before.workspaces.find((w) => w.workspaceId === gone)).toMatchObject({ intact: true, checked: 4 });
+
+    await withGuardOff(t, async () => {
+      await asOwner(t, `delete from audit_events where workspace_id = $1`, [gone]);
+      await asOwner(t, `delete from audit_chain_heads where workspace_id = $1`, [gone]);
+      await asOwner(t, `delete from workspaces where id = $1`, [gone]);
+    });
+    const after = await all();
+    expect(after.intact).toBe(false);
+    const w = after.workspaces.find((x) => x.workspaceId === gone);
+    expect(w).toMatchObject({ intact: false, workspaceMissing: true, checked: 0, lastCheckpointSeq: 4 });
+    expect(w?.reasons[0]).toMatch(/checkpoint file names this workspace \(last signed seq 4\) but the database has no such workspace/);
+    expect(after.reasons.some((r) => r.startsWith(`workspace ${gone}: `))).toBe(true);
+    // The other workspace is untouched and still intact.
+    expect(after.workspaces.find((x) => x.workspaceId === kept)).toMatchObject({ intact: true, checked: 4 });
+  });
+});

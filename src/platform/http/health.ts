@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../app.js';
-import { unavailable } from '../errors.js';
+import { AppError, unavailable } from '../errors.js';
+import { metricsAccess } from './metrics-access.js';
 
 /** Liveness, readiness and Prometheus metrics: what an orchestrator and a scraper ask. */
 export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -34,13 +35,18 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
   });
   ctx.metrics.gauge('confidant_db_pool_waiting', 'Requests waiting for a database connection', () => ctx.db.poolStats().waiting);
 
+  // Off (an ordinary 404) when bound beyond loopback without METRICS_TOKEN:
+  // nothing tells a prober the route exists (docs/configuration.md).
+  const access = metricsAccess(ctx.config);
   typed.get(
     '/metrics',
     { config: { permission: 'public' }, logLevel: 'warn', schema: { hide: true } },
     async (req, reply) => {
-      const token = process.env.METRICS_TOKEN;
-      if (token && req.headers.authorization !== `Bearer ${token}`) {
-        return reply.status(401).type('text/plain').send('metrics need the METRICS_TOKEN bearer');
+      if (access.kind === 'off') return reply.callNotFound();
+      if (access.kind === 'token' && !access.check(req.headers.authorization)) {
+        throw new AppError(401, 'unauthorized', 'Not signed in', 'The metrics need the METRICS_TOKEN bearer.', undefined, {
+          'www-authenticate': 'Bearer realm="metrics"',
+        });
       }
       return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
     },

@@ -106,7 +106,8 @@ export function sendCreated<T>(reply: FastifyReply, result: IdempotentResult<T>)
  * Deletes the rows that no longer answer (older than 24 h at `now`) in every
  * workspace, through a SECURITY DEFINER function (the hourly job
  * `http.idempotency_purge`). A key used again after that creates anew, as it
- * would with the row still there. Returns how many rows went.
+ * would with the row still there. Returns how many rows went. The database
+ * never cuts later than its own now() minus 24 hours (migration 0025).
  */
 export async function purgeIdempotencyKeys(db: Database, now: Date): Promise<number> {
   const before = new Date(now.getTime() - IDEMPOTENCY_TTL_MS);

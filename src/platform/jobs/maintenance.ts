@@ -5,9 +5,9 @@ import type { JobRunner } from './runner.js';
 export const JOBS_PURGE_KIND = 'jobs.purge';
 
 export interface JobRetention {
-  /** Done jobs are kept this long (default 7 days): long enough to see recent work. */
+  /** Done jobs are kept this long (default 7 days, also the least the database allows: migration 0025). */
   doneDays?: number;
-  /** Failed jobs are kept this long (default 30 days): operators need time to look and retry. */
+  /** Failed jobs are kept this long (default 30 days, also the least the database allows): operators need time to look and retry. */
   failedDays?: number;
 }
 

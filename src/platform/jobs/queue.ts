@@ -182,7 +182,12 @@ export async function retryJob(db: Database, jobId: string, now: Date): Promise<
   return r.rows[0]?.ok === true;
 }
 
-/** Deletes done jobs finished before `doneBefore` and failed ones before `failedBefore`. */
+/**
+ * Deletes done jobs finished before `doneBefore` and failed ones before
+ * `failedBefore`. The database never cuts later than its own now() minus
+ * 7 days (done) or 30 days (failed) (migration 0025): a later cut-off asked
+ * for here is clamped, so the app role cannot empty the queue's history.
+ */
 export async function purgeJobs(db: Database, doneBefore: Date, failedBefore: Date): Promise<number> {
   const r = await db.withSystem((trx) =>
     sql<{ n: number }>`select confidant_job_purge(${doneBefore}::timestamptz, ${failedBefore}::timestamptz) as n`.execute(trx),

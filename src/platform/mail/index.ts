@@ -15,6 +15,8 @@ export {
 } from './outbox.js';
 export {
   createMailTransport,
+  assertMailConfig,
+  PRODUCTION_WITHOUT_SMTP,
   mailStartupNotice,
   assertSmtpUrl,
   describeSmtpError,

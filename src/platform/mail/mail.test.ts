@@ -12,7 +12,8 @@ import { listJobs } from '../jobs/queue.js';
 import { JobRunner } from '../jobs/runner.js';
 import { discardMailForSubject, listOutbox, MAIL_SEND_KIND, queueMail, type QueueMailInput } from './outbox.js';
 import { registerMailSender } from './sender.js';
-import { createMailTransport, DEV_FALLBACK_NOTICE, mailStartupNotice, type MailTransport } from './transport.js';
+import { loadConfig } from '../../config.js';
+import { createMailTransport, DEV_FALLBACK_NOTICE, mailStartupNotice, PRODUCTION_WITHOUT_SMTP, type MailTransport } from './transport.js';
 
 // A real SMTP peer on loopback; the sealed payload goes through the real Vault.
 let t: TestDatabase;
@@ -201,6 +202,20 @@ describe('mail without SMTP_URL', () => {
     expect(eml).toContain('Body in a file.');
     expect(fs.statSync(path.join(dir, files[0]!)).mode & 0o777).toBe(0o600);
     expect(await outboxRow(id)).toMatchObject({ status: 'sent', payload: null });
+  });
+
+  it('is refused in production unless MAIL_DEV_OUTBOX=1 asks for it', () => {
+    const prod = loadConfig({ NODE_ENV: 'production', DATA_DIR: path.join(tmp, 'prod') });
+    expect(prod.production).toBe(true);
+    expect(prod.mailDevOutbox).toBe(false);
+    expect(() => createMailTransport(prod)).toThrow(PRODUCTION_WITHOUT_SMTP);
+    expect(PRODUCTION_WITHOUT_SMTP).toMatch(/SMTP_URL/);
+    expect(PRODUCTION_WITHOUT_SMTP).toMatch(/MAIL_DEV_OUTBOX=1/);
+    const asked = loadConfig({ NODE_ENV: 'production', MAIL_DEV_OUTBOX: '1', DATA_DIR: path.join(tmp, 'prod') });
+    expect(createMailTransport(asked).kind).toBe('eml');
+    expect(createMailTransport({ ...prod, smtpUrl }).kind).toBe('smtp');
+    // Development keeps the fallback without being asked.
+    expect(createMailTransport(loadConfig({ DATA_DIR: path.join(tmp, 'dev') })).kind).toBe('eml');
   });
 
   it('refuses a malformed SMTP_URL without repeating it', () => {

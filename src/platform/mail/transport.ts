@@ -24,6 +24,24 @@ export interface MailTransport {
 export interface MailTransportConfig {
   smtpUrl: string | undefined;
   dataDir: string;
+  /** NODE_ENV=production: the .eml fallback then needs `mailDevOutbox`. */
+  production?: boolean;
+  /** MAIL_DEV_OUTBOX=1: the operator asked for the .eml fallback. */
+  mailDevOutbox?: boolean;
+}
+
+export const PRODUCTION_WITHOUT_SMTP =
+  'NODE_ENV=production and no SMTP_URL: mail would be written in clear to data/outbox instead of sent. ' +
+  'Set SMTP_URL, or MAIL_DEV_OUTBOX=1 to keep the .eml development fallback on purpose.';
+
+/**
+ * Refuses the .eml fallback in production unless asked for: its files hold
+ * personal data in clear, and a forgotten SMTP_URL would otherwise pass
+ * unnoticed but for one log line while every invitation and reset link piles
+ * up on disk.
+ */
+export function assertMailConfig(config: Pick<MailTransportConfig, 'smtpUrl' | 'production' | 'mailDevOutbox'>): void {
+  if (!config.smtpUrl && config.production === true && config.mailDevOutbox !== true) throw new Error(PRODUCTION_WITHOUT_SMTP);
 }
 
 export const DEV_FALLBACK_NOTICE = 'development fallback: mail is written to data/outbox, not sent';
@@ -34,6 +52,7 @@ export function mailStartupNotice(config: Pick<MailTransportConfig, 'smtpUrl'>):
 }
 
 export function createMailTransport(config: MailTransportConfig): MailTransport {
+  assertMailConfig(config);
   return config.smtpUrl ? new SmtpTransport(config.smtpUrl) : new EmlFileTransport(path.join(config.dataDir, 'outbox'));
 }
 
