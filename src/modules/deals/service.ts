@@ -185,8 +185,11 @@ export async function updateDeal(ctx: Ctx, trx: Trx, w: DealWrite, id: string, p
 
 /** A move to another stage or position (the board): makes room, sets the new place. True when the deal moved. */
 async function applyMove(ctx: Ctx, trx: Trx, next: q.DealRow, patch: DealPatch): Promise<boolean> {
-  if (patch.stageId === undefined && patch.position === undefined) return false;
-  const stage = patch.stageId ? await resolveStage(ctx, trx, next.workspace_id, patch.pipelineId, patch.stageId) : null;
+  // A pipeline alone moves the deal to that pipeline's first stage; an unknown or
+  // another workspace's pipeline is a 422, never ignored.
+  const toPipeline = patch.stageId === undefined && patch.pipelineId !== undefined && patch.pipelineId !== next.pipeline_id;
+  if (patch.stageId === undefined && patch.position === undefined && !toPipeline) return false;
+  const stage = patch.stageId || toPipeline ? await resolveStage(ctx, trx, next.workspace_id, patch.pipelineId, patch.stageId) : null;
   const stageId = stage?.id ?? next.stage_id;
   const position = patch.position ?? (stageId === next.stage_id ? next.position : await q.endOfStage(trx, next.workspace_id, stageId));
   if (patch.position !== undefined) await q.shiftStage(trx, next.workspace_id, stageId, position, next.id);
