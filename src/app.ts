@@ -17,6 +17,7 @@ import type { JobRunner } from './platform/jobs/index.js';
 import type { MailTransport } from './platform/mail/index.js';
 import type { Logger } from './platform/logging.js';
 import { installProblemHandlers } from './platform/http/problem.js';
+import { clientErrorHandler, frameworkErrors, installExpectationHandler } from './platform/http/framework-errors.js';
 import type { Metrics } from './platform/http/metrics.js';
 import { registerHealthRoutes } from './platform/http/health.js';
 import { installAuthHook } from './modules/identity/auth-hook.js';
@@ -56,6 +57,9 @@ declare module 'fastify' {
 }
 
 
+/** A path parameter is an id or a slug: 100 characters is far past any (a longer one is a 414 problem). */
+const MAX_PARAM_LENGTH = 100;
+
 export const WEB_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
 export interface BuildOptions {
@@ -78,7 +82,12 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     return503OnClosing: true,
+    // Router and Node-level errors are problem+json too, never echoing the URL.
+    frameworkErrors,
+    clientErrorHandler,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   }) as unknown as FastifyInstance;
+  installExpectationHandler(app.server);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);

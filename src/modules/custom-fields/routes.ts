@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app.js';
 import { badRequest } from '../../platform/errors.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
+import { text } from '../../platform/http/text.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { DATA_CATEGORIES, FIELD_TYPES } from './queries.js';
 import { createCustomField, getCustomField, listCustomFields, updateCustomField, type CustomField, type FieldActor } from './service.js';
@@ -14,14 +15,14 @@ const legalGround = z.string().trim().min(1).max(2000);
 
 const CreateSchema = z.strictObject({
   key: z.string().regex(KEY_RE, 'A key starts with a lower-case letter, then letters, digits or _ (at most 63).'),
-  label: z.string().trim().min(1).max(200),
+  label: text().trim().min(1).max(200),
   type: z.enum(FIELD_TYPES),
   options: z.array(option).max(200).optional(),
   dataCategory: z.enum(DATA_CATEGORIES),
   legalGround: legalGround.optional(),
 });
 const PatchSchema = z.strictObject({
-  label: z.string().trim().min(1).max(200).optional(),
+  label: text().trim().min(1).max(200).optional(),
   options: z.array(option).max(200).optional(),
   archived: z.boolean().optional(),
   legalGround: legalGround.optional(),

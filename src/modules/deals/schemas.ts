@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { text as storedText } from '../../platform/http/text.js';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => storedText().trim().min(1).max(max);
 export const IdParamsSchema = z.object({ id: z.uuid() });
 export const StageParamsSchema = z.object({ id: z.uuid(), stageId: z.uuid() });
 

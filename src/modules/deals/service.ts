@@ -205,8 +205,11 @@ function dateOrValue(v: unknown): unknown {
 
 /** A move to another stage or position (the board): makes room, sets the new place. True when the deal moved. */
 async function applyMove(ctx: Ctx, trx: Trx, next: q.DealRow, patch: DealPatch): Promise<boolean> {
-  if (patch.stageId === undefined && patch.position === undefined) return false;
-  const stage = patch.stageId ? await resolveStage(ctx, trx, next.workspace_id, patch.pipelineId, patch.stageId) : null;
+  // A pipeline alone moves the deal to that pipeline's first stage; an unknown or
+  // another workspace's pipeline is a 422, never ignored.
+  const toPipeline = patch.stageId === undefined && patch.pipelineId !== undefined && patch.pipelineId !== next.pipeline_id;
+  if (patch.stageId === undefined && patch.position === undefined && !toPipeline) return false;
+  const stage = patch.stageId || toPipeline ? await resolveStage(ctx, trx, next.workspace_id, patch.pipelineId, patch.stageId) : null;
   const stageId = stage?.id ?? next.stage_id;
   if (stageId === next.stage_id && (patch.position === undefined || patch.position === next.position)) return false;
   const position = patch.position ?? (stageId === next.stage_id ? next.position : await q.endOfStage(trx, next.workspace_id, stageId));

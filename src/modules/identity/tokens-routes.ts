@@ -6,6 +6,7 @@ import type { AppContext } from '../../app.js';
 import { auditCode, auditId, recordAudit, type AuditEventInput } from '../../platform/audit/index.js';
 import type { Database, Trx } from '../../platform/db/database.js';
 import { conflict, forbidden, notFound, validationFailed, type FieldError } from '../../platform/errors.js';
+import { text } from '../../platform/http/text.js';
 import { auditActor, requireAuth, type AuthState } from './auth-hook.js';
 import { notifyOwners, openUserEmail, workspaceName, type MemberRow, type MemberVault } from './members-queries.js';
 import { MANAGE_SCOPES, PERMISSIONS, isPermission, type Permission } from './permissions.js';
@@ -132,7 +133,7 @@ export const TokenSchema = z.object({
   revokedAt: z.string().nullable(),
 });
 const CreateTokenSchema = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: text().trim().min(1).max(100),
   scopes: z.array(z.string().max(64)).min(1).max(PERMISSIONS.length + 1),
   expiresAt: z.iso.datetime({ offset: true }).optional(),
 });

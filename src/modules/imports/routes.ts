@@ -15,6 +15,7 @@ import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { ImportIdParamsSchema, ImportStatusSchema } from './schemas.js';
 import { createImport, errorFile, finish, IMPORT_JOB, importStatus, runImport } from './service.js';
 import { errorFileExpired, errorFileGone } from './purge.js';
+import { receiveUpload } from './multipart.js';
 
 const tags = ['imports'];
 /** The largest upload accepted (a million contacts fit well below). */
@@ -62,29 +63,18 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
       schema: { tags, summary: 'Import contacts from a CSV (multipart: file, mapping?, lawfulBasis, source, duplicates?); 202 { id }' },
     }, async (req, reply) => {
       const auth = requireAuth(req);
-      if (!req.isMultipart()) throw badRequest('Send the CSV as multipart/form-data with a file field.');
-      const fields: Record<string, string> = {};
-      let id: string | null = null;
       // A sales member limited to their own contacts imports under that limit (duplicates they cannot see are skipped).
       const scope = await ctx.db.withWorkspace(auth.workspaceId, (trx) => ownerScope(trx, auth));
-      for await (const part of req.parts()) {
-        if (part.type === 'file') {
-          if (part.fieldname !== 'file' || id !== null) {
-            part.file.resume();
-            throw badRequest('Send one file, in the field named file.');
-          }
-          // Fields sent after the file are read once the upload is stored; the options are checked then.
-          id = await createImport(ctx, auth.workspaceId, auditActor(auth), part.file as Readable, () => ({
-            ...(fields.mapping !== undefined ? { mapping: parseMapping(fields.mapping) } : {}),
-            lawfulBasis: fields.lawfulBasis,
-            source: fields.source,
-            ...(fields.duplicates !== undefined && fields.duplicates !== '' ? { duplicates: fields.duplicates } : {}),
-          }), scope);
-        } else {
-          fields[part.fieldname] = String(part.value);
-        }
-      }
-      if (id === null) throw badRequest('Send the CSV in a file field named file.', [{ path: 'file', message: 'Required.' }]);
+      // Parts come in any order: the file is stored as it arrives, the options are checked once every part was read.
+      const id = await receiveUpload(req, (file, formFields) => createImport(ctx, auth.workspaceId, auditActor(auth), file, async () => {
+        const fields = await formFields();
+        return {
+          ...(fields.mapping !== undefined ? { mapping: parseMapping(fields.mapping) } : {}),
+          lawfulBasis: fields.lawfulBasis,
+          source: fields.source,
+          ...(fields.duplicates !== undefined && fields.duplicates !== '' ? { duplicates: fields.duplicates } : {}),
+        };
+      }, scope));
       return reply.status(202).send({ id });
     });
 

@@ -1,6 +1,7 @@
 /** Shapes of the imports API (API.md "Contacts": POST/GET /api/v1/imports). */
 import { z } from 'zod';
 import { LAWFUL_BASES } from '../contacts/schemas.js';
+import { text } from '../../platform/http/text.js';
 
 /** Contact fields a CSV column can feed; by default a header named like the field does. */
 export const IMPORT_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'jobTitle', 'company', 'city', 'country', 'lawfulBasis', 'source'] as const;
@@ -19,7 +20,8 @@ export const DUPLICATE_POLICIES = ['skip', 'update', 'create'] as const;
 export const ImportOptionsSchema = z.object({
   mapping: MappingSchema.optional(),
   lawfulBasis: z.enum(LAWFUL_BASES),
-  source: z.string().trim().min(1).max(500),
+  // Multipart fields do not pass the request guard (the body is read in the handler).
+  source: text().trim().min(1).max(500),
   duplicates: z.enum(DUPLICATE_POLICIES).default('skip'),
 }).strict();
 export type ImportOptions = z.output<typeof ImportOptionsSchema>;

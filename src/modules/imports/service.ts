@@ -29,8 +29,9 @@ export const IMPORT_JOB = 'contacts.import';
 
 /**
  * Stores an upload sealed and queues its import. `options` is read after the
- * file (a multipart form may send its fields after the file); a bad option
- * removes what was stored and throws the 422.
+ * file (a multipart form may send its fields after the file, so it may return
+ * a promise that waits for them); a bad option, or `options` failing, removes what was stored and
+ * throws.
  */
 export async function createImport(
   ctx: Ctx, workspaceId: string, actor: ImportActor, file: Readable | AsyncIterable<Buffer>, options: () => unknown, scope: OwnerScope = undefined,
@@ -39,7 +40,7 @@ export async function createImport(
   await ctx.db.withWorkspace(workspaceId, (trx) => insertImport(trx, { workspaceId, id, actorType: actor.type, actorId: actor.id, now: ctx.now() }));
   try {
     await storeUpload(ctx.db, ctx.vault, workspaceId, id, file);
-    const parsed = ImportOptionsSchema.safeParse(options());
+    const parsed = ImportOptionsSchema.safeParse(await options());
     if (!parsed.success) {
       throw validationFailed(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
     }

@@ -4,6 +4,7 @@
  * `consent`) is one more member of the union and one more case in rules.ts.
  */
 import { z } from 'zod';
+import { text } from '../../platform/http/text.js';
 import { LAWFUL_BASES } from '../contacts/schemas.js';
 
 const at = z.iso.datetime({ offset: true });
@@ -24,7 +25,7 @@ export type Rule = z.infer<typeof RuleSchema>;
 /** Every rule must hold (AND). No rules: every contact. */
 export const ConditionsSchema = z.array(RuleSchema).max(20);
 
-export const SegmentInputSchema = z.object({ name: z.string().trim().min(1).max(200), conditions: ConditionsSchema }).strict();
+export const SegmentInputSchema = z.object({ name: text().trim().min(1).max(200), conditions: ConditionsSchema }).strict();
 export type SegmentInput = z.infer<typeof SegmentInputSchema>;
 
 export const SegmentPatchSchema = SegmentInputSchema.partial().strict();

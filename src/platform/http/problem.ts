@@ -1,6 +1,8 @@
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, PROBLEM_BASE, type FieldError } from '../errors.js';
+import { installTextGuard } from './text.js';
 
 export interface ProblemBody {
   type: string;
@@ -22,6 +24,7 @@ function send(reply: FastifyReply, body: ProblemBody, headers?: Record<string, s
  * the server log (which is itself redacted).
  */
 export function installProblemHandlers(app: FastifyInstance): void {
+  installTextGuard(app);
   app.setNotFoundHandler((req: FastifyRequest, reply: FastifyReply) =>
     send(reply, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: 'No such route.' }),
   );
@@ -69,9 +72,30 @@ export function installProblemHandlers(app: FastifyInstance): void {
         requestId: String(req.id),
       });
     }
-    const problem =
-      status === 413 ? 'too-large' : status === 415 ? 'unsupported-media-type' : status === 429 ? 'rate-limited' : 'bad-request';
-    // Fastify's own 4xx messages (bad JSON, too large) carry no personal data.
-    return send(reply, { type: `${PROBLEM_BASE}${problem}`, title: err.name === 'FastifyError' ? 'Bad request' : err.message.slice(0, 80), status, detail: err.message });
+    // Fastify's and the plugins' own messages may quote what was sent (a JSON
+    // parser's "Unexpected token … in …", a content-type): answer from a fixed
+    // table instead, by status and code.
+    return send(reply, clientProblem(status, err.code));
   });
+}
+
+const CLIENT_PROBLEMS: Record<string, { problem: string; title: string; detail: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { problem: 'bad-request', title: 'Bad request', detail: 'The body is not valid JSON.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { problem: 'bad-request', title: 'Bad request', detail: 'The body is empty but its content-type is JSON.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { problem: 'bad-request', title: 'Bad request', detail: 'The body does not match its Content-Length.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { problem: 'unsupported-media-type', title: 'Unsupported media type', detail: 'Send application/json (or what the operation documents).' },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: { problem: 'unsupported-media-type', title: 'Unsupported media type', detail: 'Send multipart/form-data.' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { problem: 'too-large', title: 'Payload too large', detail: 'The body is larger than the server accepts.' },
+  FST_REQ_FILE_TOO_LARGE: { problem: 'too-large', title: 'Payload too large', detail: 'The file is larger than the server accepts.' },
+  FST_PARTS_LIMIT: { problem: 'too-large', title: 'Payload too large', detail: 'The form has too many parts.' },
+  FST_FILES_LIMIT: { problem: 'too-large', title: 'Payload too large', detail: 'The form has too many files.' },
+  FST_FIELDS_LIMIT: { problem: 'too-large', title: 'Payload too large', detail: 'The form has too many fields.' },
+};
+
+function clientProblem(status: number, code: string | undefined): ProblemBody {
+  const known = code !== undefined ? CLIENT_PROBLEMS[code] : undefined;
+  if (known) return { ...known, type: `${PROBLEM_BASE}${known.problem}`, status };
+  const problem = status === 413 ? 'too-large' : status === 415 ? 'unsupported-media-type' : status === 429 ? 'rate-limited' : status === 404 ? 'not-found' : 'bad-request';
+  const title = STATUS_CODES[status] ?? 'Bad request';
+  return { type: `${PROBLEM_BASE}${problem}`, title, status, detail: 'The request could not be processed as sent.' };
 }
