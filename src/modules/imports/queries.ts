@@ -80,6 +80,24 @@ export async function deleteChunks(trx: Trx, workspaceId: string, importId: stri
   await sql`delete from import_chunks where workspace_id = ${workspaceId} and import_id = ${importId} and kind = ${kind}`.execute(trx);
 }
 
+/**
+ * Records processed by the workspace's other imports. It grows with every
+ * batch any of them commits, so a change since a run loaded its duplicate
+ * set says that set may be missing their contacts (land.ts).
+ */
+export async function landedByOthers(trx: Trx, workspaceId: string, id: string): Promise<number> {
+  const r = await sql<{ n: string }>`select coalesce(sum(processed), 0)::bigint as n from imports where workspace_id = ${workspaceId} and id <> ${id}`.execute(trx);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+/**
+ * Serializes, per workspace, the part of an import batch during which its
+ * duplicate matching must hold: two imports never both add one person.
+ */
+export async function lockLanding(trx: Trx, workspaceId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`confidant.imports.land:${workspaceId}`}, 0))`.execute(trx);
+}
+
 /** Bytes of an upload's sealed chunks (a little over the file's size). */
 export async function uploadBytes(trx: Trx, workspaceId: string, importId: string): Promise<number> {
   const r = await sql<{ n: number }>`select coalesce(sum(length(data)), 0)::bigint as n from import_chunks
