@@ -24,21 +24,48 @@ export interface ImportRow {
 export const UPLOAD = 1;
 export const ERRORS = 2;
 
+const COLUMNS = sql`id, status, options, duplicates, actor_type, actor_id, resume_line::int as resume_line, processed, created, updated, skipped, rejected, error_code`;
+
 export async function insertImport(trx: Trx, row: { workspaceId: string; id: string; actorType: string; actorId: string | null; now: Date }): Promise<void> {
-  await sql`insert into imports (workspace_id, id, status, actor_type, actor_id, created_at)
-    values (${row.workspaceId}, ${row.id}, 'uploading', ${row.actorType}, ${row.actorId}, ${row.now})`.execute(trx);
+  await sql`insert into imports (workspace_id, id, status, actor_type, actor_id, created_at, upload_seen_at)
+    values (${row.workspaceId}, ${row.id}, 'uploading', ${row.actorType}, ${row.actorId}, ${row.now}, ${row.now})`.execute(trx);
 }
 
-export async function queueImport(trx: Trx, workspaceId: string, id: string, options: Buffer, duplicates: DuplicatePolicy): Promise<void> {
-  await sql`update imports set status = 'queued', options = ${options}, duplicates = ${duplicates}
-    where workspace_id = ${workspaceId} and id = ${id}`.execute(trx);
+/** The upload of an import moved on (a chunk was stored). */
+export async function uploadSeen(trx: Trx, workspaceId: string, id: string, now: Date): Promise<void> {
+  await sql`update imports set upload_seen_at = ${now} where workspace_id = ${workspaceId} and id = ${id}`.execute(trx);
+}
+
+/** Queues a stored upload; false when it is no longer uploading (marked interrupted meanwhile: purge.ts). */
+export async function queueImport(trx: Trx, workspaceId: string, id: string, options: Buffer, duplicates: DuplicatePolicy, fileMac: Buffer): Promise<boolean> {
+  const r = await sql`update imports set status = 'queued', options = ${options}, duplicates = ${duplicates}, file_mac = ${fileMac}
+    where workspace_id = ${workspaceId} and id = ${id} and status = 'uploading'`.execute(trx);
+  return Number(r.numAffectedRows ?? 0) > 0;
+}
+
+/** Unfinished imports (queued or running) of the file with this MAC, oldest first. */
+export async function unfinishedOfFile(trx: Trx, workspaceId: string, fileMac: Buffer): Promise<ImportRow[]> {
+  const r = await sql<ImportRow>`select ${COLUMNS} from imports
+    where workspace_id = ${workspaceId} and file_mac = ${fileMac} and status in ('queued', 'running') order by created_at, id`.execute(trx);
+  return r.rows;
+}
+
+export interface ImportListRow extends ImportRow {
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+/** A page of the workspace's imports, newest first, after the keyset cursor (created_at, id). */
+export async function importPage(trx: Trx, workspaceId: string, after: { createdAt: Date; id: string } | null, limit: number): Promise<ImportListRow[]> {
+  const from = after === null ? sql`true` : sql`(created_at, id) < (${after.createdAt}, ${after.id}::uuid)`;
+  const r = await sql<ImportListRow>`select ${COLUMNS}, created_at, finished_at from imports
+    where workspace_id = ${workspaceId} and ${from} order by created_at desc, id desc limit ${limit}`.execute(trx);
+  return r.rows;
 }
 
 export async function deleteImport(trx: Trx, workspaceId: string, id: string): Promise<void> {
   await sql`delete from imports where workspace_id = ${workspaceId} and id = ${id}`.execute(trx);
 }
-
-const COLUMNS = sql`id, status, options, duplicates, actor_type, actor_id, resume_line::int as resume_line, processed, created, updated, skipped, rejected, error_code`;
 
 export async function importRow(trx: Trx, workspaceId: string, id: string, lock = false): Promise<ImportRow | null> {
   const r = await sql<ImportRow>`select ${COLUMNS} from imports where workspace_id = ${workspaceId} and id = ${id} ${lock ? sql`for no key update` : sql``}`.execute(trx);
