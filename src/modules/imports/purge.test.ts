@@ -13,7 +13,8 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { makeWorkspace, signInAs, type SignedIn } from '../../../test/helpers/auth.js';
 import { asOwner } from '../../../test/helpers/db.js';
 import { insertImport, queueImport } from './queries.js';
-import { ABANDONED_UPLOAD_MS, ERROR_FILE_RETENTION_DAYS, expireErrorFiles, IMPORTS_PURGE_JOB, INTERRUPTED_UPLOAD_MS, purgeAbandonedUploads, purgeImports } from './purge.js';
+import { ABANDONED_UPLOAD_MS, ERROR_FILE_RETENTION_DAYS, expireErrorFiles, IMPORTS_PURGE_JOB, INTERRUPTED_UPLOAD_MS, failInterruptedUploads, purgeAbandonedUploads, purgeImports } from './purge.js';
+import { createImport } from './service.js';
 import { CHUNK_BYTES, storeUpload } from './store.js';
 
 const HOUR = 3_600_000;
@@ -114,6 +115,30 @@ describe('imports housekeeping', () => {
     // Its process, were it alive after all, could not queue what was given up.
     expect(await h.ctx.db.withWorkspace(b.workspaceId, (trx) => queueImport(trx, b.workspaceId, stale, Buffer.from('sealed options'), 'skip', Buffer.alloc(32)))).toBe(false);
     expect(await purgeImports(h.ctx, now)).toMatchObject({ interruptedUploads: 0 });
+  });
+
+  it('an upload marked interrupted that then finishes after all is refused (409): the import stays failed, without chunks', async () => {
+    let stored!: () => void;
+    const firstStored = new Promise<void>((resolve) => (stored = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    async function* slowFile(): AsyncGenerator<Buffer> {
+      yield Buffer.from(`firstName,email\n${'Ada,ada@example.org\n'.repeat(Math.ceil(CHUNK_BYTES / 20))}`);
+      stored(); // asked for more: the first chunk is sealed and stored
+      await gate;
+      yield Buffer.from('Bob,bob@example.org\n');
+    }
+    let id = '';
+    const upload = createImport(h.ctx, b.workspaceId, { type: 'operator', id: null }, slowFile(), () => ({ lawfulBasis: 'consent', source: 'slow' }), undefined,
+      { onCreated: (created) => (id = created) });
+    upload.catch(() => {});
+    await firstStored;
+    expect(await chunkKinds(id)).toEqual([1]);
+    expect(await failInterruptedUploads(h.ctx, new Date(h.ctx.now().getTime() + INTERRUPTED_UPLOAD_MS + MINUTE), INTERRUPTED_UPLOAD_MS, b.workspaceId)).toBe(1);
+    release();
+    await expect(upload).rejects.toMatchObject({ status: 409, problem: 'import-upload-interrupted' });
+    expect(await importRows([id])).toMatchObject([{ id, status: 'failed' }]);
+    expect(await chunkKinds(id)).toEqual([]);
   });
 
   it('deletes uploads still uploading after a day, in every workspace, and keeps fresh and queued ones', async () => {

@@ -63,8 +63,9 @@ export async function importPage(trx: Trx, workspaceId: string, after: { created
   return r.rows;
 }
 
+/** Deletes an upload that was refused (bad options); one marked interrupted meanwhile stays, failed, in the list. */
 export async function deleteImport(trx: Trx, workspaceId: string, id: string): Promise<void> {
-  await sql`delete from imports where workspace_id = ${workspaceId} and id = ${id}`.execute(trx);
+  await sql`delete from imports where workspace_id = ${workspaceId} and id = ${id} and status = 'uploading'`.execute(trx);
 }
 
 export async function importRow(trx: Trx, workspaceId: string, id: string, lock = false): Promise<ImportRow | null> {

@@ -16,7 +16,7 @@ import { AppError, validationFailed } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs/index.js';
 import type { OwnerScope } from '../contacts/index.js';
 import type { ImportActor, StoredOptions } from './land.js';
-import { deleteImport, ERRORS, insertImport, queueImport } from './queries.js';
+import { deleteChunks, deleteImport, ERRORS, insertImport, queueImport, UPLOAD } from './queries.js';
 import { ImportOptionsSchema } from './schemas.js';
 import { OPTIONS_TARGET, readChunks, storeUpload } from './store.js';
 
@@ -55,7 +55,11 @@ export async function createImport(
     });
     return id;
   } catch (err) {
-    await ctx.db.withWorkspace(workspaceId, (trx) => deleteImport(trx, workspaceId, id));
+    await ctx.db.withWorkspace(workspaceId, async (trx) => {
+      await deleteImport(trx, workspaceId, id);
+      // Chunks stored after the import was marked interrupted (the row stays, failed).
+      await deleteChunks(trx, workspaceId, id, UPLOAD);
+    });
     throw err;
   }
 }
