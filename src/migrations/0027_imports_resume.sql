@@ -1,4 +1,4 @@
--- Resuming imports (docs/imports.md "Resuming", "Interrupted uploads").
+-- Resuming imports (docs/imports.md "Resuming", "Housekeeping").
 -- file_mac: HMAC-SHA256 of the uploaded bytes under the key ring's
 -- `import-file` purpose key (with the workspace id), so the CLI recognises a
 -- file it is given again while an import of it is unfinished; never a plain

@@ -101,7 +101,7 @@ export async function contactsImportCommand(
 ): Promise<ImportStatusView> {
   const workspaceId = await workspaceIdBySlug(rt.db, opts.workspace);
   const ctx: Ctx = { db: rt.db, vault: rt.vault, now: () => new Date() };
-  // An upload a killed process left behind is failed before anything else (docs/imports.md "Interrupted uploads").
+  // An upload a killed process left behind is failed before anything else (docs/imports.md "Housekeeping").
   await failInterruptedUploads(ctx, ctx.now(), INTERRUPTED_UPLOAD_MS, workspaceId);
   if (opts.resume !== undefined) {
     if (file !== undefined) throw new Error('--resume continues a stored import: give no file');

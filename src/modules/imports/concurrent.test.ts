@@ -1,6 +1,6 @@
 /**
- * Imports of one workspace running at once (docs/imports.md "Two imports at
- * once"): each run loads the workspace's emails and phones when it starts,
+ * Imports of one workspace running at once (docs/imports.md "How it runs",
+ * two imports at once): each run loads the workspace's emails and phones when it starts,
  * so without the landing lock two runs never saw each other's rows and a
  * person in both files was added twice.
  */

@@ -1,6 +1,6 @@
 /**
- * Each row lands once, whatever was killed or resumed (docs/imports.md "Two
- * imports at once", "Resuming"): processes importing one file are killed
+ * Each row lands once, whatever was killed or resumed (docs/imports.md "How
+ * it runs", "Resuming"): processes importing one file are killed
  * with SIGKILL at random points, 20 times, each leaving an import behind
  * (mid-upload, queued, or part landed); re-running the command is refused
  * with the id to resume; a server's worker then resumes every one of them

@@ -239,7 +239,7 @@ export interface BatchJob {
 export async function landBatch(ctx: Ctx, st: RunState, job: BatchJob): Promise<{ outcome: LandOutcome; created: PreparedRow[] }> {
   const { records, prepared } = job;
   const out: BatchResult = { resumeLine: job.nextLine, processed: records.length, created: 0, updated: 0, skipped: 0, rejected: prepared.rejections.length, createdIds: [], updatedIds: [] };
-  // Duplicate matching across imports (docs/imports.md "Two imports at once"): under the workspace's
+  // Duplicate matching across imports (docs/imports.md "How it runs"): under the workspace's
   // landing lock, a batch matching against the database holds it from its first query to its commit;
   // one matching in memory takes it only at the end, and rolls back if another import landed since
   // the set was loaded, so two imports in a workspace never both add one person.

@@ -1,5 +1,5 @@
 /**
- * GET /api/v1/imports (docs/imports.md "Listing and resuming"): the
+ * GET /api/v1/imports (docs/imports.md "From the API"): the
  * workspace's imports newest first, in keyset pages, each as GET
  * /imports/{id} shows it; another workspace's never; support gets 403.
  */
