@@ -84,7 +84,7 @@ function random(seed: number): () => number {
  * -1 as soon as the import row exists (mid-upload), 0 once it is queued,
  * k > 0 after its k-th committed batch.
  */
-async function importKilledAt(workspaceId: string, file: string, batch: number, point: number): Promise<{ id: string | null; signal: NodeJS.Signals | null; out: string }> {
+async function importKilledAt(workspaceId: string, file: string, batch: number, point: number): Promise<{ id: string | null; signal: NodeJS.Signals | null; out: string; err: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, workspaceId, file, String(batch)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -101,7 +101,7 @@ async function importKilledAt(workspaceId: string, file: string, batch: number, 
     });
     child.on('exit', (_code, signal) => {
       clearTimeout(timer);
-      resolve({ id: /^created (\S+)/m.exec(out)?.[1] ?? null, signal, out });
+      resolve({ id: /^created (\S+)/m.exec(out)?.[1] ?? null, signal, out, err });
     });
   });
 }
@@ -126,7 +126,7 @@ describe('an import killed 20 times and resumed all at once', () => {
     for (let k = 0; k < 20; k += 1) {
       const point = Math.floor(next() * 7) - 1;
       const killed = await importKilledAt(workspaceId, file, BATCH, point);
-      expect(killed.signal, killed.out).toBe('SIGKILL');
+      expect(killed.signal, `${killed.out}${killed.err}`).toBe('SIGKILL');
       expect(killed.out).not.toMatch(/^end /m);
       if (killed.id) ids.push(killed.id);
     }
