@@ -105,13 +105,14 @@ function registerPlatformJobs(ctx: AppContext): void {
   jobs.register('reads.ledger_purge', async () => void (await purgeReadLedger(ctx))).schedule('reads.ledger_purge', 3_600);
   // Exports download for 24 hours; then their sealed files go (docs/exports.md).
   jobs.register('exports.purge', async ({ now }) => void (await purgeExpiredExports(ctx, now))).schedule('exports.purge', 3_600);
-  // Imports left uploading for a day go, and error files some days after their import ended (docs/imports.md).
+  // Interrupted uploads fail, imports left uploading for a day go, and error files some days after their
+  // import ended (docs/imports.md).
   jobs
     .register(IMPORTS_PURGE_JOB, async ({ now }) => {
       const result = await purgeImports(ctx, now, { errorFileDays: config.importErrorsRetentionDays });
-      if (result.abandonedUploads + result.expiredErrorFiles > 0) logger.info(result, 'imports housekeeping');
+      if (result.abandonedUploads + result.interruptedUploads + result.expiredErrorFiles > 0) logger.info(result, 'imports housekeeping');
     })
-    .schedule(IMPORTS_PURGE_JOB, 3_600);
+    .schedule(IMPORTS_PURGE_JOB, 600);
   // Idempotency-Key rows answer for 24 hours, then go (docs/crm-segments-and-merge.md).
   jobs.register('http.idempotency_purge', async ({ now }) => void (await purgeIdempotencyKeys(db, now))).schedule('http.idempotency_purge', 3_600);
   jobs

@@ -2,7 +2,8 @@
  * `confidant contacts import` end to end (a real process, PGlite files or
  * PostgreSQL), and the crash test: a process running an import is killed with
  * SIGKILL mid-run; no half-written contact remains, and resuming lands exactly
- * the contacts not yet committed, once each.
+ * the contacts not yet committed, once each, when the operator continues it
+ * with `--resume <id>`.
  */
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,7 +19,7 @@ import { openDatabase, type Database } from '../../platform/db/database.js';
 import type { Vault } from '../../platform/crypto/index.js';
 import { loadVault } from '../workspaces/runtime.js';
 import { findByEmail } from '../contacts/index.js';
-import { createImport, importStatus, runImport } from './service.js';
+import { createImport, importStatus } from './service.js';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/confidant.mjs');
@@ -42,7 +43,7 @@ afterAll(async () => {
 });
 
 async function cli(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = run(process.execPath, [BIN, ...args], { env, timeout: 60_000 });
+  const child = run(process.execPath, [BIN, ...args], { env, timeout: 150_000 });
   if (input !== undefined) child.child.stdin?.end(input);
   try {
     const { stdout, stderr } = await child;
@@ -69,7 +70,8 @@ const people = (from: number, to: number) => Array.from({ length: to - from }, (
 describe('confidant contacts import', () => {
   let workspaceId: string;
 
-  it('imports a file in-process and prints the GET /imports/{id} object with --json', async () => {
+  // Each spawns several CLI processes (PGlite opened by each): slow on a busy machine.
+  it('imports a file in-process and prints the GET /imports/{id} object with --json', { timeout: 180_000 }, async () => {
     const created = await cli(
       ['workspace', 'create', '--name', 'Acme', '--slug', 'acme', '--owner-email', 'owner@acme.example', '--owner-password-file', '-', '--json'],
       'a long enough owner password\n',
@@ -85,6 +87,8 @@ describe('confidant contacts import', () => {
     expect(r.code, r.stderr).toBe(0);
     const status = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(status).toMatchObject({ status: 'done', processed: 2, created: 1, updated: 0, skipped: 0, rejected: 1 });
+    // The import is named as it starts, with the command that continues it.
+    expect(r.stderr).toContain(`import ${String(status.id)} started; if it stops, continue it with: confidant contacts import --resume ${String(status.id)} --workspace acme`);
     expect(status.errorsUrl).toBe(`/api/v1/imports/${String(status.id)}/errors`);
 
     // Again with --duplicates update and an inline mapping: the known person is updated.
@@ -98,7 +102,7 @@ describe('confidant contacts import', () => {
     expect(bad.stderr).toMatch(/lawfulBasis/);
   });
 
-  it('a process killed with SIGKILL mid-import (two worker threads preparing) leaves whole batches only; resuming lands each remaining row once', async () => {
+  it('a process killed with SIGKILL mid-import (two worker threads preparing) leaves whole batches only; resuming lands each remaining row once', { timeout: 180_000 }, async () => {
     const total = 60;
     const csv = ['firstName,lastName,email', ...people(0, total)].join('\n');
     const importId = await withRuntime((ctx) => createImport(ctx, workspaceId, { type: 'operator', id: null }, Readable.from([Buffer.from(csv)]), () => ({ lawfulBasis: 'consent', source: 'kill test' })));
@@ -125,24 +129,37 @@ describe('confidant contacts import', () => {
     expect(out).not.toMatch(/^end /m);
     expect(killed.batches).toBeGreaterThanOrEqual(3);
 
-    await withRuntime(async (ctx) => {
-      const before = await importStatus(ctx, workspaceId, importId);
-      expect(before!.status).toBe('running');
+    const count = async (ctx: { db: Database }) => ctx.db.withWorkspace(workspaceId, async (trx) =>
+      (await sql<{ n: number }>`select count(*)::int as n from contacts`.execute(trx)).rows[0]!.n);
+    const before = await withRuntime(async (ctx) => {
+      const s = await importStatus(ctx, workspaceId, importId);
+      expect(s!.status).toBe('running');
       // Whole batches only: the contacts that exist are exactly the counted ones, a multiple of the batch.
-      const count = async () => ctx.db.withWorkspace(workspaceId, async (trx) =>
-        (await sql<{ n: number }>`select count(*)::int as n from contacts`.execute(trx)).rows[0]!.n);
-      const existing = await count();
-      expect(existing - 1 /* the first test's contact */).toBe(before!.created);
-      expect(before!.created % 4).toBe(0);
-      expect(before!.created).toBeGreaterThanOrEqual(12);
-      expect(before!.created).toBeLessThan(total);
+      expect(await count(ctx) - 1 /* the first test's contact */).toBe(s!.created);
+      expect(s!.created % 4).toBe(0);
+      expect(s!.created).toBeGreaterThanOrEqual(12);
+      expect(s!.created).toBeLessThan(total);
+      return s!;
+    });
 
-      expect(await runImport(ctx, workspaceId, importId, { batchSize: 4, threads: 2 })).toBe('done');
-      const after = await importStatus(ctx, workspaceId, importId);
-      expect(after).toMatchObject({ status: 'done', processed: total, created: total, rejected: 0 });
-      expect(await count()).toBe(total + 1);
+    // Continued by the operator with the id the import was named by.
+    const resumed = await cli(['contacts', 'import', '--resume', importId, '--workspace', 'acme', '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`import ${importId}: resuming`);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ id: importId, status: 'done', processed: total, created: total, rejected: 0 });
+    // Again: it is done, and says so; a file beside --resume, or an id of no import, is refused.
+    expect(JSON.parse((await cli(['contacts', 'import', '--resume', importId, '--workspace', 'acme', '--json'])).stdout)).toMatchObject({ status: 'done', created: total });
+    const withFile = await cli(['contacts', 'import', path.join(tmp, 'people.csv'), '--resume', importId, '--workspace', 'acme']);
+    expect(withFile.code).not.toBe(0);
+    expect(withFile.stderr).toMatch(/--resume continues a stored import: give no file/);
+    const unknown = await cli(['contacts', 'import', '--resume', '00000000-0000-4000-8000-000000000000', '--workspace', 'acme']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/no import 00000000-0000-4000-8000-000000000000 in this workspace/);
+
+    await withRuntime(async (ctx) => {
+      expect(await count(ctx)).toBe(total + 1);
       await ctx.db.withWorkspace(workspaceId, async (trx) => {
-        for (const i of [0, before!.created - 1, before!.created, total - 1]) {
+        for (const i of [0, before.created - 1, before.created, total - 1]) {
           const found = await findByEmail(ctx, trx, workspaceId, `kill${i}@example.org`);
           expect(found.map((c) => c.lastName)).toEqual([`Person${i}`]);
         }

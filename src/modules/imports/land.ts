@@ -22,7 +22,7 @@ import { canSee, findDuplicate, findDuplicates, getContactRows, insertSealedCont
 import type { BlindSet } from './blind-set.js';
 import type { CsvRecord } from './csv-reader.js';
 import type { PreparedBatch, PreparedRow } from './prepare.js';
-import { advance, ERRORS, importRow, type ImportRow, type Progress } from './queries.js';
+import { advance, ERRORS, importRow, landedByOthers, lockLanding, type ImportRow, type Progress } from './queries.js';
 import { checkRow, rowInput } from './rows.js';
 import type { ImportField, ImportOptions } from './schemas.js';
 import { sealChunk } from './store.js';
@@ -56,10 +56,16 @@ export interface RunState {
   known: { email: BlindSet; phone: BlindSet } | null;
   /** Company name (normalized) → id, for this run (resolveCompanies commits them before a batch lands). */
   companies: Map<string, string>;
+  /** The other imports' landed records (landedByOthers) read just before `known` was loaded. */
+  othersLanded: number;
 }
 
-/** 'aborted': the batch before it did not commit, so this one rolled back too. */
-export type LandOutcome = 'committed' | 'superseded' | 'rekey' | 'aborted';
+/**
+ * 'aborted': the batch before it did not commit, so this one rolled back too.
+ * 'stale': another import landed rows since `known` was loaded, so matching
+ * in memory may miss them; the run goes on matching against the database.
+ */
+export type LandOutcome = 'committed' | 'superseded' | 'rekey' | 'aborted' | 'stale';
 
 interface BatchResult extends Progress {
   createdIds: string[];
@@ -233,11 +239,22 @@ export interface BatchJob {
 export async function landBatch(ctx: Ctx, st: RunState, job: BatchJob): Promise<{ outcome: LandOutcome; created: PreparedRow[] }> {
   const { records, prepared } = job;
   const out: BatchResult = { resumeLine: job.nextLine, processed: records.length, created: 0, updated: 0, skipped: 0, rejected: prepared.rejections.length, createdIds: [], updatedIds: [] };
+  // Duplicate matching across imports (docs/imports.md "How it runs"): under the workspace's
+  // landing lock, a batch matching against the database holds it from its first query to its commit;
+  // one matching in memory takes it only at the end, and rolls back if another import landed since
+  // the set was loaded, so two imports in a workspace never both add one person.
+  const matching = st.options.duplicates !== 'create';
+  const lockFirst = matching && (st.known === null || st.options.duplicates === 'update');
+  const holdLanding = async (trx: Trx): Promise<void> => {
+    await lockLanding(trx, st.ws);
+    if (st.known !== null && (await landedByOthers(trx, st.ws, st.importId)) !== st.othersLanded) throw new Stop('stale');
+  };
   let outcome: LandOutcome;
   try {
     await ctx.db.withWorkspace(st.ws, async (trx) => {
       // Locked until commit: a rotation's barrier waits for this batch, or this batch sees the new version.
       if ((await ctx.vault.currentVersion(trx, st.ws)) !== st.keysVersion) throw new Stop('rekey');
+      if (lockFirst) await holdLanding(trx);
       await new BatchLander(ctx, trx, st, new Map(records.map((r) => [r.line, r])), out).land(prepared.rows);
       if (prepared.rejections.length > 0) {
         const text = prepared.rejections.map((r) => csvRow([r.line, r.column, r.reason])).join('');
@@ -254,6 +271,7 @@ export async function landBatch(ctx: Ctx, st: RunState, job: BatchJob): Promise<
       // cycle, which the database cannot see through this JavaScript wait, into an error and a retry.
       if (!(await job.previous)) throw new Stop('aborted');
       await sql`select set_config('lock_timeout', '60s', true)`.execute(trx);
+      if (matching && !lockFirst) await holdLanding(trx);
       const imp = await importRow(trx, st.ws, st.importId, true);
       // Another run (a job taken over after a lease ran out, the CLI beside a worker) got here first.
       if (!imp || imp.status !== 'running' || Number(imp.resume_line) !== job.expectedLine) throw new Stop('superseded');

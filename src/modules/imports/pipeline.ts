@@ -5,7 +5,9 @@
  * it (land.ts checks and moves the progress last). A batch lands alone when
  * it must see the one before it committed: a row repeats a person of a batch
  * still in flight, or the policy is `update` (two batches must not update
- * one contact at once), or the database has one connection (PGlite).
+ * one contact at once), or duplicates are matched against the database
+ * (each batch then holds the workspace's landing lock throughout), or the
+ * database has one connection (PGlite).
  */
 import type { AppContext } from '../../app.js';
 import { KIND } from '../contacts/index.js';
@@ -50,7 +52,10 @@ export class LandingPipeline {
     if (this.stopped || this.failure) return false;
     await resolveCompanies(this.ctx, this.st, b.prepared.rows);
     const values = valuesOf(b.prepared);
+    // Matching against the database, a batch holds the workspace's landing lock from its start (land.ts):
+    // the next one must not take it first and then wait for this one to commit.
     const alone = this.concurrency <= 1 || this.st.options.duplicates === 'update'
+      || (this.st.known === null && this.st.options.duplicates !== 'create')
       || this.landing.some((l) => [...values].some((v) => l.values.has(v)));
     while (this.landing.length > 0 && (alone || this.landing.length >= this.concurrency)) {
       if (!(await this.settleOldest())) return false;

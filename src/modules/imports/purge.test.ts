@@ -1,6 +1,7 @@
 /**
- * Imports housekeeping (docs/imports.md "Housekeeping"): uploads abandoned
- * mid-transfer go with their sealed chunks after a day, error files go some
+ * Imports housekeeping (docs/imports.md "Housekeeping"): an upload that
+ * stopped moving for ten minutes is marked failed, its sealed chunks gone;
+ * uploads abandoned mid-transfer go with their sealed chunks after a day, error files go some
  * days after their import ended (the route then answers 410, the counters
  * stay), both audited with ids only, both run by the hourly imports.purge
  * job. The clock moves by passing "now", never by sleeping.
@@ -12,7 +13,8 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { makeWorkspace, signInAs, type SignedIn } from '../../../test/helpers/auth.js';
 import { asOwner } from '../../../test/helpers/db.js';
 import { insertImport, queueImport } from './queries.js';
-import { ABANDONED_UPLOAD_MS, ERROR_FILE_RETENTION_DAYS, expireErrorFiles, IMPORTS_PURGE_JOB, purgeAbandonedUploads } from './purge.js';
+import { ABANDONED_UPLOAD_MS, ERROR_FILE_RETENTION_DAYS, expireErrorFiles, IMPORTS_PURGE_JOB, INTERRUPTED_UPLOAD_MS, failInterruptedUploads, purgeAbandonedUploads, purgeImports } from './purge.js';
+import { createImport } from './service.js';
 import { CHUNK_BYTES, storeUpload } from './store.js';
 
 const HOUR = 3_600_000;
@@ -45,7 +47,7 @@ async function crashedUpload(ws: Ws, began: Date): Promise<string> {
   await h.ctx.db.withWorkspace(ws.workspaceId, (trx) => insertImport(trx, { workspaceId: ws.workspaceId, id, actorType: 'user', actorId: ws.ownerId, now: began }));
   const piece = Buffer.from('Ada,Lovelace,ada@example.org\n'.repeat(2048));
   const pieces = Array.from({ length: Math.ceil((CHUNK_BYTES * 1.5) / piece.length) }, () => piece);
-  await storeUpload(h.ctx.db, h.ctx.vault, ws.workspaceId, id, Readable.from(pieces));
+  await storeUpload(h.ctx.db, h.ctx.vault, ws.workspaceId, id, Readable.from(pieces), () => began);
   return id;
 }
 
@@ -95,6 +97,50 @@ describe('imports housekeeping', () => {
     expect(await chunkKinds(stale)).toEqual([]);
   });
 
+  it('an upload that stored nothing for ten minutes is marked failed (upload_interrupted) and its chunks go; a moving one stays; it cannot be queued after', async () => {
+    const t0 = new Date(Date.now() + 10 * DAY); // past every row the other tests leave uploading
+    const stale = await crashedUpload(b, t0);
+    const moving = await crashedUpload(b, new Date(t0.getTime() + INTERRUPTED_UPLOAD_MS - MINUTE));
+    const shown = async (id: string) => (await h.app.inject({ method: 'GET', url: `/api/v1/imports/${id}`, headers: { cookie: b.owner.cookie } })).json<{ status: string; error: string | null }>();
+    // Before: an interrupted upload showed as queued until the day-long purge deleted it.
+    expect(await shown(stale)).toMatchObject({ status: 'queued', error: null });
+
+    const now = new Date(t0.getTime() + INTERRUPTED_UPLOAD_MS + 1_000);
+    expect(await purgeImports(h.ctx, now)).toMatchObject({ interruptedUploads: 1, abandonedUploads: 0 });
+    expect(await shown(stale)).toMatchObject({ status: 'failed', error: 'upload_interrupted' });
+    expect(await chunkKinds(stale)).toEqual([]);
+    expect(await shown(moving)).toMatchObject({ status: 'queued' });
+    expect(await chunkKinds(moving)).toEqual([1, 1]);
+    expect((await auditOf(b, 'import.failed')).map((e) => [e.actor_type, e.details])).toContainEqual(['system', { importId: stale, reason: 'upload_interrupted' }]);
+    // Its process, were it alive after all, could not queue what was given up.
+    expect(await h.ctx.db.withWorkspace(b.workspaceId, (trx) => queueImport(trx, b.workspaceId, stale, Buffer.from('sealed options'), 'skip', Buffer.alloc(32)))).toBe(false);
+    expect(await purgeImports(h.ctx, now)).toMatchObject({ interruptedUploads: 0 });
+  });
+
+  it('an upload marked interrupted that then finishes after all is refused (409): the import stays failed, without chunks', async () => {
+    let stored!: () => void;
+    const firstStored = new Promise<void>((resolve) => (stored = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    async function* slowFile(): AsyncGenerator<Buffer> {
+      yield Buffer.from(`firstName,email\n${'Ada,ada@example.org\n'.repeat(Math.ceil(CHUNK_BYTES / 20))}`);
+      stored(); // asked for more: the first chunk is sealed and stored
+      await gate;
+      yield Buffer.from('Bob,bob@example.org\n');
+    }
+    let id = '';
+    const upload = createImport(h.ctx, b.workspaceId, { type: 'operator', id: null }, slowFile(), () => ({ lawfulBasis: 'consent', source: 'slow' }), undefined,
+      { onCreated: (created) => (id = created) });
+    upload.catch(() => {});
+    await firstStored;
+    expect(await chunkKinds(id)).toEqual([1]);
+    expect(await failInterruptedUploads(h.ctx, new Date(h.ctx.now().getTime() + INTERRUPTED_UPLOAD_MS + MINUTE), INTERRUPTED_UPLOAD_MS, b.workspaceId)).toBe(1);
+    release();
+    await expect(upload).rejects.toMatchObject({ status: 409, problem: 'import-upload-interrupted' });
+    expect(await importRows([id])).toMatchObject([{ id, status: 'failed' }]);
+    expect(await chunkKinds(id)).toEqual([]);
+  });
+
   it('deletes uploads still uploading after a day, in every workspace, and keeps fresh and queued ones', async () => {
     const t0 = new Date();
     const staleA = await crashedUpload(a, t0);
@@ -102,7 +148,7 @@ describe('imports housekeeping', () => {
     const fresh = await crashedUpload(a, new Date(t0.getTime() + 2 * HOUR));
     // Uploaded completely (queued, its job not run yet): not abandoned, however old.
     const queued = await crashedUpload(a, t0);
-    await h.ctx.db.withWorkspace(a.workspaceId, (trx) => queueImport(trx, a.workspaceId, queued, Buffer.from('sealed options'), 'skip'));
+    await h.ctx.db.withWorkspace(a.workspaceId, (trx) => queueImport(trx, a.workspaceId, queued, Buffer.from('sealed options'), 'skip', Buffer.alloc(32)));
 
     // A minute short of the bound: nothing goes.
     expect(await purgeAbandonedUploads(h.ctx, new Date(t0.getTime() + ABANDONED_UPLOAD_MS - MINUTE))).toBe(0);

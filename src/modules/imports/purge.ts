@@ -1,15 +1,18 @@
 /**
- * Imports housekeeping (docs/imports.md "Housekeeping"), run hourly by the
- * `imports.purge` job (src/context.ts):
+ * Imports housekeeping (docs/imports.md "Housekeeping"), run every ten
+ * minutes by the `imports.purge` job (src/context.ts):
  *
- * - an import still `uploading` a day after it was created was abandoned
- *   mid-transfer (the server crashed during the multipart upload): its row
+ * - an import still `uploading` whose upload stored nothing for
+ *   INTERRUPTED_UPLOAD_MS was interrupted (its process is gone): it is marked
+ *   failed and its sealed chunks go;
+ * - an import still `uploading` a day after it was created (an upload that
+ *   trickles on, or one from before migration 0027) was abandoned: its row
  *   goes, and its sealed chunks with it (ON DELETE CASCADE, migration 0020);
  * - the error file (import_chunks kind 2) of an import that ended more than
  *   IMPORT_ERRORS_RETENTION_DAYS ago goes; the row stays with its counters and
  *   `errors_expired_at` set (migration 0022), so its error route answers 410.
  *
- * Both visit every workspace in short transactions of at most PURGE_BATCH
+ * Each visits every workspace in short transactions of at most PURGE_BATCH
  * imports, each writing its audit events (import ids only) with what it
  * deletes. "now" is an argument (DESIGN.md rule 7).
  */
@@ -23,6 +26,11 @@ import { ERRORS } from './queries.js';
 export const IMPORTS_PURGE_JOB = 'imports.purge';
 /** An import still uploading this long after it began was abandoned (a 1 GiB upload needs only 12 KB/s to finish within it). */
 export const ABANDONED_UPLOAD_MS = 24 * 3_600_000;
+/**
+ * An upload that stored no chunk for this long was interrupted. A chunk is
+ * 256 KiB, so a live upload needs only ~440 bytes/s to stay clear of it.
+ */
+export const INTERRUPTED_UPLOAD_MS = 10 * 60_000;
 /** Days an ended import's error file is kept: the default of IMPORT_ERRORS_RETENTION_DAYS. */
 export const ERROR_FILE_RETENTION_DAYS = 30;
 /** Imports handled per transaction. */
@@ -39,17 +47,55 @@ export interface PurgeBounds {
 
 export interface PurgeResult {
   abandonedUploads: number;
+  interruptedUploads: number;
   expiredErrorFiles: number;
 }
 
 type Ctx = Pick<AppContext, 'db'>;
 
-/** Both purges, in every workspace; the hourly job calls this. */
+/** The housekeeping, in every workspace; the recurring job calls this. */
 export async function purgeImports(ctx: Ctx, now: Date, bounds: PurgeBounds = {}): Promise<PurgeResult> {
   return {
     abandonedUploads: await purgeAbandonedUploads(ctx, now, bounds.abandonedUploadMs),
+    interruptedUploads: await failInterruptedUploads(ctx, now),
     expiredErrorFiles: await expireErrorFiles(ctx, now, bounds.errorFileDays),
   };
+}
+
+/**
+ * Marks failed (`upload_interrupted`) the imports still uploading whose
+ * upload stored no chunk since `now - staleMs`: the process receiving it is
+ * gone (killed, crashed, the client went away). Their chunks go; the row
+ * stays, so the import lists as failed instead of waiting as queued. In
+ * every workspace, or in one (the CLI, as it starts); returns how many.
+ */
+export async function failInterruptedUploads(ctx: Ctx, now: Date, staleMs = INTERRUPTED_UPLOAD_MS, workspaceId?: string): Promise<number> {
+  const cutoff = new Date(now.getTime() - staleMs);
+  const step = async (trx: Trx, ws: string): Promise<number> => {
+    // SKIP LOCKED: a chunk being stored right now holds the row; that upload is alive.
+    const r = await sql<{ id: string }>`with stale as (
+        select id from imports where workspace_id = ${ws} and status = 'uploading' and coalesce(upload_seen_at, created_at) < ${cutoff}
+        order by created_at, id limit ${PURGE_BATCH} for update skip locked
+      ), chunks as (
+        delete from import_chunks c using stale s where c.workspace_id = ${ws} and c.import_id = s.id
+      )
+      update imports i set status = 'failed', error_code = 'upload_interrupted', finished_at = ${now}
+      from stale s where i.workspace_id = ${ws} and i.id = s.id
+      returning i.id`.execute(trx);
+    await recordAuditMany(trx, r.rows.map((x) => ({
+      action: 'import.failed' as const,
+      actor: { type: 'system' as const, id: null },
+      details: { importId: auditId(x.id), reason: auditCode('upload_interrupted') },
+    })));
+    return r.rows.length;
+  };
+  if (workspaceId === undefined) return inBatches(ctx.db, step);
+  let total = 0;
+  for (;;) {
+    const n = await ctx.db.withWorkspace(workspaceId, (trx) => step(trx, workspaceId));
+    total += n;
+    if (n < PURGE_BATCH) return total;
+  }
 }
 
 /** Deletes the imports still uploading that began before `now - maxAgeMs`, with their chunks; returns how many. */

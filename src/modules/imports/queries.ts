@@ -24,21 +24,49 @@ export interface ImportRow {
 export const UPLOAD = 1;
 export const ERRORS = 2;
 
-export async function insertImport(trx: Trx, row: { workspaceId: string; id: string; actorType: string; actorId: string | null; now: Date }): Promise<void> {
-  await sql`insert into imports (workspace_id, id, status, actor_type, actor_id, created_at)
-    values (${row.workspaceId}, ${row.id}, 'uploading', ${row.actorType}, ${row.actorId}, ${row.now})`.execute(trx);
-}
-
-export async function queueImport(trx: Trx, workspaceId: string, id: string, options: Buffer, duplicates: DuplicatePolicy): Promise<void> {
-  await sql`update imports set status = 'queued', options = ${options}, duplicates = ${duplicates}
-    where workspace_id = ${workspaceId} and id = ${id}`.execute(trx);
-}
-
-export async function deleteImport(trx: Trx, workspaceId: string, id: string): Promise<void> {
-  await sql`delete from imports where workspace_id = ${workspaceId} and id = ${id}`.execute(trx);
-}
-
 const COLUMNS = sql`id, status, options, duplicates, actor_type, actor_id, resume_line::int as resume_line, processed, created, updated, skipped, rejected, error_code`;
+
+export async function insertImport(trx: Trx, row: { workspaceId: string; id: string; actorType: string; actorId: string | null; now: Date }): Promise<void> {
+  await sql`insert into imports (workspace_id, id, status, actor_type, actor_id, created_at, upload_seen_at)
+    values (${row.workspaceId}, ${row.id}, 'uploading', ${row.actorType}, ${row.actorId}, ${row.now}, ${row.now})`.execute(trx);
+}
+
+/** The upload of an import moved on (a chunk was stored). */
+export async function uploadSeen(trx: Trx, workspaceId: string, id: string, now: Date): Promise<void> {
+  await sql`update imports set upload_seen_at = ${now} where workspace_id = ${workspaceId} and id = ${id}`.execute(trx);
+}
+
+/** Queues a stored upload; false when it is no longer uploading (marked interrupted meanwhile: purge.ts). */
+export async function queueImport(trx: Trx, workspaceId: string, id: string, options: Buffer, duplicates: DuplicatePolicy, fileMac: Buffer): Promise<boolean> {
+  const r = await sql`update imports set status = 'queued', options = ${options}, duplicates = ${duplicates}, file_mac = ${fileMac}
+    where workspace_id = ${workspaceId} and id = ${id} and status = 'uploading'`.execute(trx);
+  return Number(r.numAffectedRows ?? 0) > 0;
+}
+
+/** Unfinished imports (queued or running) of the file with this MAC, oldest first. */
+export async function unfinishedOfFile(trx: Trx, workspaceId: string, fileMac: Buffer): Promise<ImportRow[]> {
+  const r = await sql<ImportRow>`select ${COLUMNS} from imports
+    where workspace_id = ${workspaceId} and file_mac = ${fileMac} and status in ('queued', 'running') order by created_at, id`.execute(trx);
+  return r.rows;
+}
+
+export interface ImportListRow extends ImportRow {
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+/** A page of the workspace's imports, newest first, after the keyset cursor (created_at, id). */
+export async function importPage(trx: Trx, workspaceId: string, after: { createdAt: Date; id: string } | null, limit: number): Promise<ImportListRow[]> {
+  const from = after === null ? sql`true` : sql`(created_at, id) < (${after.createdAt}, ${after.id}::uuid)`;
+  const r = await sql<ImportListRow>`select ${COLUMNS}, created_at, finished_at from imports
+    where workspace_id = ${workspaceId} and ${from} order by created_at desc, id desc limit ${limit}`.execute(trx);
+  return r.rows;
+}
+
+/** Deletes an upload that was refused (bad options); one marked interrupted meanwhile stays, failed, in the list. */
+export async function deleteImport(trx: Trx, workspaceId: string, id: string): Promise<void> {
+  await sql`delete from imports where workspace_id = ${workspaceId} and id = ${id} and status = 'uploading'`.execute(trx);
+}
 
 export async function importRow(trx: Trx, workspaceId: string, id: string, lock = false): Promise<ImportRow | null> {
   const r = await sql<ImportRow>`select ${COLUMNS} from imports where workspace_id = ${workspaceId} and id = ${id} ${lock ? sql`for no key update` : sql``}`.execute(trx);
@@ -78,6 +106,24 @@ export async function chunkAfter(trx: Trx, workspaceId: string, importId: string
 
 export async function deleteChunks(trx: Trx, workspaceId: string, importId: string, kind: number): Promise<void> {
   await sql`delete from import_chunks where workspace_id = ${workspaceId} and import_id = ${importId} and kind = ${kind}`.execute(trx);
+}
+
+/**
+ * Records processed by the workspace's other imports. It grows with every
+ * batch any of them commits, so a change since a run loaded its duplicate
+ * set says that set may be missing their contacts (land.ts).
+ */
+export async function landedByOthers(trx: Trx, workspaceId: string, id: string): Promise<number> {
+  const r = await sql<{ n: string }>`select coalesce(sum(processed), 0)::bigint as n from imports where workspace_id = ${workspaceId} and id <> ${id}`.execute(trx);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+/**
+ * Serializes, per workspace, the part of an import batch during which its
+ * duplicate matching must hold: two imports never both add one person.
+ */
+export async function lockLanding(trx: Trx, workspaceId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`confidant.imports.land:${workspaceId}`}, 0))`.execute(trx);
 }
 
 /** Bytes of an upload's sealed chunks (a little over the file's size). */

@@ -12,10 +12,11 @@ import { badRequest, notFound } from '../../platform/errors.js';
 import { PermanentJobError, type JobRunner } from '../../platform/jobs/index.js';
 import { ownerScope } from '../contacts/index.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
-import { ImportIdParamsSchema, ImportStatusSchema } from './schemas.js';
+import { ImportIdParamsSchema, ImportListQuerySchema, ImportListSchema, ImportStatusSchema } from './schemas.js';
 import { createImport, errorFile, finish, IMPORT_JOB, importStatus, runImport } from './service.js';
 import { errorFileExpired, errorFileGone } from './purge.js';
 import { receiveUpload } from './multipart.js';
+import { listImports } from './status.js';
 
 const tags = ['imports'];
 /** The largest upload accepted (a million contacts fit well below). */
@@ -77,6 +78,11 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
       }, scope));
       return reply.status(202).send({ id });
     });
+
+    typed.get('/api/v1/imports', {
+      config: { permission: 'contacts:write' },
+      schema: { tags, summary: 'The workspace\'s imports, newest first (each as GET /imports/{id} shows it, with createdAt and finishedAt)', querystring: ImportListQuerySchema, response: { 200: ImportListSchema } },
+    }, async (req) => listImports(ctx, requireAuth(req).workspaceId, req.query));
 
     typed.get('/api/v1/imports/:id', {
       config: { permission: 'contacts:write' },

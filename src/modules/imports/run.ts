@@ -15,7 +15,7 @@ import { actorOf, type ImportActor, type RunState, type StoredOptions } from './
 import { LandingPipeline, type ReadyBatch } from './pipeline.js';
 import { inlinePreparer, threadPreparer, type Preparer } from './prepare-pool.js';
 import type { PreparedBatch, PrepareContext } from './prepare.js';
-import { deleteChunks, importRow, setStatus, uploadBytes, UPLOAD } from './queries.js';
+import { deleteChunks, importRow, landedByOthers, setStatus, uploadBytes, UPLOAD } from './queries.js';
 import { columnFields } from './rows.js';
 import type { ImportStatusView } from './schemas.js';
 import { importStatus } from './status.js';
@@ -64,12 +64,17 @@ export async function finish(ctx: Ctx, ws: string, importId: string, status: 'do
  * Runs (or resumes) an import to its end. Repeating a run is harmless: each
  * batch checks, under the import row's lock, that it starts where the last
  * committed one ended. A key rotation during the run makes it start again
- * from there under the new keys.
+ * from there under the new keys; another import landing rows in the
+ * workspace meanwhile makes it start again matching duplicates against the
+ * database (land.ts).
  */
 export async function runImport(ctx: Ctx, ws: string, importId: string, opts: RunOptions = {}): Promise<RunOutcome> {
+  // Once another import landed beside this one, matching in memory no longer holds: the database it is.
+  let inDatabase = false;
   for (;;) {
-    const outcome = await runOnce(ctx, ws, importId, opts);
-    if (outcome !== 'rekey') return outcome;
+    const outcome = await runOnce(ctx, ws, importId, opts, inDatabase);
+    if (outcome === 'stale') inDatabase = true;
+    else if (outcome !== 'rekey') return outcome;
   }
 }
 
@@ -82,6 +87,7 @@ interface Start {
   /** More than one key version: a rotation is running. */
   rotating: boolean;
   bytes: number;
+  othersLanded: number;
 }
 
 async function start(ctx: Ctx, ws: string, importId: string): Promise<Start | null> {
@@ -94,6 +100,8 @@ async function start(ctx: Ctx, ws: string, importId: string): Promise<Start | nu
     return {
       resumeLine: Number(imp.resume_line), actor: actorOf(imp), options, country: await defaultCountry(trx, ws), keys,
       rotating: (await ctx.vault.liveVersions(trx, ws)).length > 1, bytes: await uploadBytes(trx, ws, importId),
+      // Read before the duplicate set is loaded: whatever lands after it changes the figure (land.ts).
+      othersLanded: await landedByOthers(trx, ws, importId),
     };
   });
 }
@@ -116,7 +124,7 @@ interface Preparing {
 /** Transactions landing at once: two on PostgreSQL (pipeline.ts), one on PGlite's single connection. */
 const LANDING = { postgres: 2, pglite: 1 } as const;
 
-async function runOnce(ctx: Ctx, ws: string, importId: string, opts: RunOptions): Promise<RunOutcome | 'rekey'> {
+async function runOnce(ctx: Ctx, ws: string, importId: string, opts: RunOptions, inDatabase: boolean): Promise<RunOutcome | 'rekey' | 'stale'> {
   const s = await start(ctx, ws, importId);
   if (!s) {
     const row = await ctx.db.withWorkspace(ws, (trx) => importRow(trx, ws, importId));
@@ -124,8 +132,9 @@ async function runOnce(ctx: Ctx, ws: string, importId: string, opts: RunOptions)
   }
   const batchSize = opts.batchSize ?? IMPORT_BATCH[ctx.db.kind];
   const threads = opts.threads ?? (s.bytes > THREADED_BYTES ? Math.min(2, os.availableParallelism()) : 0);
-  // Matched by a query per batch while a rotation runs: stored values then span two key versions.
-  const known = s.options.duplicates === 'create' || s.rotating ? null : await loadKnown(ctx, ws);
+  // Matched by a query per batch while a rotation runs (stored values then span two key versions), or
+  // once another import landed beside this run (its contacts are not in the set).
+  const known = s.options.duplicates === 'create' || s.rotating || inDatabase ? null : await loadKnown(ctx, ws);
   let preparer: Preparer | null = null;
   let pipeline: LandingPipeline | null = null;
   let batch: CsvRecord[] = [];
@@ -165,7 +174,7 @@ async function runOnce(ctx: Ctx, ws: string, importId: string, opts: RunOptions)
         const fields = columnFields(header, s.options.mapping);
         if (!fields.some((f) => f !== null)) throw new ImportFailed('no_known_columns');
         const st: RunState = {
-          ws, importId, actor: s.actor, options: s.options, header, fields, country: s.country, keysVersion: s.keys.version, known, companies: new Map(),
+          ws, importId, actor: s.actor, options: s.options, header, fields, country: s.country, keysVersion: s.keys.version, known, companies: new Map(), othersLanded: s.othersLanded,
         };
         const pc: PrepareContext = { keys: s.keys, header, fields, options: s.options, country: s.country };
         preparer = threads > 0 ? await threadPreparer(pc, threads) : inlinePreparer(pc);
@@ -180,7 +189,7 @@ async function runOnce(ctx: Ctx, ws: string, importId: string, opts: RunOptions)
   };
 
   /** The run stopped early (another run holds the import, or the keys changed): wait for what is in flight. */
-  const stopped = async (): Promise<RunOutcome | 'rekey'> => {
+  const stopped = async (): Promise<RunOutcome | 'rekey' | 'stale'> => {
     await pipeline?.drain();
     return pipeline?.stopped ?? 'superseded';
   };

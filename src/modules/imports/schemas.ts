@@ -40,3 +40,18 @@ export const ImportStatusSchema = z.object({
 export type ImportStatusView = z.infer<typeof ImportStatusSchema>;
 
 export const ImportIdParamsSchema = z.object({ id: z.uuid() });
+
+/** An import as GET /api/v1/imports lists it: its status object, and when it began and ended. */
+export const ImportListItemSchema = ImportStatusSchema.extend({
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type ImportListItem = z.infer<typeof ImportListItemSchema>;
+
+export const ImportListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export const ImportListSchema = z.object({ items: z.array(ImportListItemSchema), nextCursor: z.string().nullable() });
+export type ImportList = z.infer<typeof ImportListSchema>;

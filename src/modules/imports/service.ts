@@ -12,11 +12,11 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { AppContext } from '../../app.js';
 import { csvRow } from '../../platform/csv.js';
-import { validationFailed } from '../../platform/errors.js';
+import { AppError, validationFailed } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs/index.js';
 import type { OwnerScope } from '../contacts/index.js';
 import type { ImportActor, StoredOptions } from './land.js';
-import { deleteImport, ERRORS, insertImport, queueImport } from './queries.js';
+import { deleteChunks, deleteImport, ERRORS, insertImport, queueImport, UPLOAD } from './queries.js';
 import { ImportOptionsSchema } from './schemas.js';
 import { OPTIONS_TARGET, readChunks, storeUpload } from './store.js';
 
@@ -35,11 +35,13 @@ export const IMPORT_JOB = 'contacts.import';
  */
 export async function createImport(
   ctx: Ctx, workspaceId: string, actor: ImportActor, file: Readable | AsyncIterable<Buffer>, options: () => unknown, scope: OwnerScope = undefined,
+  hooks: { onCreated?: (id: string) => void } = {},
 ): Promise<string> {
   const id = randomUUID();
   await ctx.db.withWorkspace(workspaceId, (trx) => insertImport(trx, { workspaceId, id, actorType: actor.type, actorId: actor.id, now: ctx.now() }));
+  hooks.onCreated?.(id);
   try {
-    await storeUpload(ctx.db, ctx.vault, workspaceId, id, file);
+    const { mac } = await storeUpload(ctx.db, ctx.vault, workspaceId, id, file, ctx.now);
     const parsed = ImportOptionsSchema.safeParse(await options());
     if (!parsed.success) {
       throw validationFailed(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
@@ -47,12 +49,18 @@ export async function createImport(
     await ctx.db.withWorkspace(workspaceId, async (trx) => {
       const stored: StoredOptions = { ...parsed.data, ...(scope !== undefined ? { ownerOnly: scope } : {}) };
       const sealed = await ctx.vault.sealJson(trx, OPTIONS_TARGET(workspaceId, id), stored);
-      await queueImport(trx, workspaceId, id, sealed, parsed.data.duplicates);
+      if (!(await queueImport(trx, workspaceId, id, sealed, parsed.data.duplicates, mac))) {
+        throw new AppError(409, 'import-upload-interrupted', 'Upload interrupted', 'The upload stalled so long that the import was marked failed; send the file again.');
+      }
       await enqueue(trx, { kind: IMPORT_JOB, payload: { importId: id }, workspaceId });
     });
     return id;
   } catch (err) {
-    await ctx.db.withWorkspace(workspaceId, (trx) => deleteImport(trx, workspaceId, id));
+    await ctx.db.withWorkspace(workspaceId, async (trx) => {
+      await deleteImport(trx, workspaceId, id);
+      // Chunks stored after the import was marked interrupted (the row stays, failed).
+      await deleteChunks(trx, workspaceId, id, UPLOAD);
+    });
     throw err;
   }
 }
