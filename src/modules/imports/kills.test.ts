@@ -85,7 +85,7 @@ function random(seed: number): () => number {
  * k > 0 after its k-th committed batch.
  */
 async function importKilledAt(workspaceId: string, file: string, batch: number, point: number): Promise<{ id: string | null; signal: NodeJS.Signals | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, workspaceId, file, String(batch)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, workspaceId, file, String(batch), String(point)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
