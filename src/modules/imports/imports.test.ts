@@ -239,6 +239,13 @@ describe('contact imports', () => {
     expect(await sealedChunks(id)).toEqual([]);
   });
 
+  it('a file whose headers feed neither a name nor an email fails the import, and nobody is made', async () => {
+    const id = await upload(ws.owner, 'phone,company,city\n+44 20 7946 0958,Nameless Ltd,Leeds\n');
+    await runJobs();
+    expect(await status(ws.owner, id)).toMatchObject({ status: 'failed', error: 'no_name_or_email_column', created: 0, processed: 0 });
+    expect(await sealedChunks(id)).toEqual([]);
+  });
+
   it('a file of unterminated quotes fails the import and deletes the upload', async () => {
     const id = await upload(ws.owner, 'firstName,email\n"Open,open@example.org\n');
     await runJobs();

@@ -17,7 +17,7 @@ import { inlinePreparer, threadPreparer, type Preparer } from './prepare-pool.js
 import type { PreparedBatch, PrepareContext } from './prepare.js';
 import { deleteChunks, importRow, landedByOthers, setStatus, uploadBytes, UPLOAD } from './queries.js';
 import { columnFields } from './rows.js';
-import type { ImportStatusView } from './schemas.js';
+import { IDENTIFYING_FIELDS, type ImportStatusView } from './schemas.js';
 import { importStatus } from './status.js';
 import { OPTIONS_TARGET, readChunks } from './store.js';
 
@@ -173,6 +173,8 @@ async function runOnce(ctx: Ctx, ws: string, importId: string, opts: RunOptions,
         const header = rec.fields;
         const fields = columnFields(header, s.options.mapping);
         if (!fields.some((f) => f !== null)) throw new ImportFailed('no_known_columns');
+        // The mapping's own rule (schemas.ts) for files sent without one: nameless people nobody can find.
+        if (!fields.some((f) => f !== null && IDENTIFYING_FIELDS.includes(f))) throw new ImportFailed('no_name_or_email_column');
         const st: RunState = {
           ws, importId, actor: s.actor, options: s.options, header, fields, country: s.country, keysVersion: s.keys.version, known, companies: new Map(), othersLanded: s.othersLanded,
         };

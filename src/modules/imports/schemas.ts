@@ -8,11 +8,11 @@ export const IMPORT_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'jobTit
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 /** A contact is told apart and found again by its name or its email: a mapping that feeds neither would make people nobody can find. */
-const IDENTIFYING: readonly ImportField[] = ['firstName', 'lastName', 'email'];
+export const IDENTIFYING_FIELDS: readonly ImportField[] = ['firstName', 'lastName', 'email'];
 
 export const MappingSchema = z.record(z.string().max(200), z.enum(IMPORT_FIELDS))
   .refine((m) => Object.keys(m).length <= 100, 'Map at most 100 columns.')
-  .refine((m) => Object.values(m).some((f) => IDENTIFYING.includes(f)), 'Map a column to the first name, the last name or the email: without one of them the contacts cannot be told apart.');
+  .refine((m) => Object.values(m).some((f) => IDENTIFYING_FIELDS.includes(f)), 'Map a column to the first name, the last name or the email: without one of them the contacts cannot be told apart.');
 export type Mapping = z.infer<typeof MappingSchema>;
 
 export const DUPLICATE_POLICIES = ['skip', 'update', 'create'] as const;

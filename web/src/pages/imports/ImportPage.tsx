@@ -42,6 +42,7 @@ const reasons: Record<string, string> = {
   unterminated_quote: 'A quoted field is never closed.',
   empty_file: 'The file is empty.',
   no_known_columns: 'No column feeds a contact field.',
+  no_name_or_email_column: 'No column feeds a first name, a last name or an email, so the people could not be told apart.',
   internal_error: 'The import failed on the server.',
 };
 
