@@ -5,65 +5,30 @@
  * the contacts not yet committed, once each, when the operator continues it
  * with `--resume <id>`.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, testDbKind } from '../../../test/helpers/db.js';
-import { loadConfig } from '../../config.js';
-import { openDatabase, type Database } from '../../platform/db/database.js';
-import type { Vault } from '../../platform/crypto/index.js';
-import { loadVault } from '../workspaces/runtime.js';
+import { cliProcessEnv } from '../../../test/helpers/cli-process.js';
+import type { Database } from '../../platform/db/database.js';
 import { findByEmail } from '../contacts/index.js';
 import { createImport, importStatus } from './service.js';
 
-const run = promisify(execFile);
-const BIN = path.resolve('bin/confidant.mjs');
 const CHILD = path.resolve('test/helpers/import-child.ts');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'confidant-import-'));
+const proc = cliProcessEnv('confidant-import-', 150_000);
+const tmp = proc.tmp;
+const { cli, withRuntime } = proc;
 let env: NodeJS.ProcessEnv;
-let dropPg: (() => Promise<void>) | null = null;
 
 beforeAll(async () => {
-  env = { ...process.env, DATA_DIR: path.join(tmp, 'data'), CONFIDANT_KEYS_DIR: path.join(tmp, 'keys'), LOG_LEVEL: 'silent' };
-  delete env.DATABASE_URL;
-  if (testDbKind() === 'postgres') {
-    const pgdb = await createPostgresDatabase();
-    dropPg = pgdb.drop;
-    env.DATABASE_URL = pgdb.ownerUrl;
-  }
+  await proc.open();
+  env = proc.env();
 });
 afterAll(async () => {
-  await dropPg?.();
-  fs.rmSync(tmp, { recursive: true, force: true });
+  await proc.close();
 });
-
-async function cli(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = run(process.execPath, [BIN, ...args], { env, timeout: 150_000 });
-  if (input !== undefined) child.child.stdin?.end(input);
-  try {
-    const { stdout, stderr } = await child;
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-/** The database and key ring as the CLI opens them, between processes (PGlite allows one at a time). */
-async function withRuntime<T>(fn: (ctx: { db: Database; vault: Vault; now: () => Date }) => Promise<T>): Promise<T> {
-  const config = loadConfig(env);
-  const db = await openDatabase(config.database, { migrate: true });
-  try {
-    return await fn({ db, vault: await loadVault(config, () => undefined), now: () => new Date() });
-  } finally {
-    await db.close();
-  }
-}
 
 const people = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => `Kill,Person${from + k},kill${from + k}@example.org`);
 

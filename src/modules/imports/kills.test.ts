@@ -8,67 +8,29 @@
  * file exists exactly once. Before, each resumed run matched duplicates only
  * against what existed when it started, and the file was landed many times.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, testDbKind } from '../../../test/helpers/db.js';
-import { loadConfig } from '../../config.js';
-import { openDatabase, type Database } from '../../platform/db/database.js';
-import type { Vault } from '../../platform/crypto/index.js';
+import { cliProcessEnv } from '../../../test/helpers/cli-process.js';
 import { JobRunner } from '../../platform/jobs/index.js';
-import { loadVault } from '../workspaces/runtime.js';
 import { failInterruptedUploads, INTERRUPTED_UPLOAD_MS } from './purge.js';
 import { registerImportJob } from './routes.js';
 
-const run = promisify(execFile);
-const BIN = path.resolve('bin/confidant.mjs');
 const CHILD = path.resolve('test/helpers/import-kill-child.ts');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'confidant-kills-'));
+const proc = cliProcessEnv('confidant-kills-', 240_000);
+const tmp = proc.tmp;
+const { cli, withRuntime } = proc;
 let env: NodeJS.ProcessEnv;
-let dropPg: (() => Promise<void>) | null = null;
 
 beforeAll(async () => {
-  env = { ...process.env, DATA_DIR: path.join(tmp, 'data'), CONFIDANT_KEYS_DIR: path.join(tmp, 'keys'), LOG_LEVEL: 'silent' };
-  delete env.DATABASE_URL;
-  if (testDbKind() === 'postgres') {
-    const pgdb = await createPostgresDatabase();
-    dropPg = pgdb.drop;
-    env.DATABASE_URL = pgdb.ownerUrl;
-  }
+  await proc.open();
+  env = proc.env();
 });
 afterAll(async () => {
-  await dropPg?.();
-  fs.rmSync(tmp, { recursive: true, force: true });
+  await proc.close();
 });
-
-async function cli(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = run(process.execPath, [BIN, ...args], { env, timeout: 240_000 });
-  if (input !== undefined) child.child.stdin?.end(input);
-  try {
-    const { stdout, stderr } = await child;
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-type Ctx = { db: Database; vault: Vault; now: () => Date };
-
-/** The database and key ring as the CLI opens them, between processes (PGlite allows one at a time). */
-async function withRuntime<T>(fn: (ctx: Ctx) => Promise<T>): Promise<T> {
-  const config = loadConfig(env);
-  const db = await openDatabase(config.database, { migrate: true });
-  try {
-    return await fn({ db, vault: await loadVault(config, () => undefined), now: () => new Date() });
-  } finally {
-    await db.close();
-  }
-}
 
 /** A seeded generator: the kill points are random, and the same on every run of the test. */
 function random(seed: number): () => number {
