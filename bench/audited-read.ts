@@ -70,7 +70,7 @@ export async function run(): Promise<void> {
     { name: 'Bench', slug: 'bench', ownerEmail: 'owner@bench.example', ownerPassword: 'bench password 123', now: new Date() },
   );
   const target = { workspaceId: created.workspaceId, userId: created.ownerUserId };
-  const app = await buildApp(ctx, { modules: [benchRoutes(target)] });
+  const app = await buildApp(ctx, { extraRoutes: [benchRoutes(target)] });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   ctx.chainer.start();
 

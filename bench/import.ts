@@ -25,7 +25,6 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { loadConfig } from '../src/config.js';
 import { createAppContext } from '../src/context.js';
 import { buildApp } from '../src/app.js';
-import { registerModules } from '../src/modules/index.js';
 import { findByEmail, listContacts } from '../src/modules/contacts/index.js';
 import { insertApiToken } from '../src/modules/identity/tokens.js';
 import { createWorkspace } from '../src/modules/workspaces/service.js';
@@ -193,7 +192,7 @@ export async function run(): Promise<void> {
     print(`correctness: ${found}/20 random imported contacts found by email and by q ${found === 20 ? 'OK' : 'FAILED'}`);
 
     // Export of everything imported, as a user does it: create, then download.
-    const app = await buildApp(ctx, { modules: registerModules });
+    const app = await buildApp(ctx, {});
     try {
       const base = await app.listen({ port: 0, host: '127.0.0.1' });
       const token = await db.withWorkspace(ws, (trx) =>

@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
-import { registerModules } from '../src/modules/index.js';
 import { companyName, generateContact } from './contacts-gen.js';
 import { loadedWorkspace, picker } from './contacts-load.js';
 import { loadInWorker, planRequests, print } from './lib.js';
@@ -28,7 +27,7 @@ export async function run(): Promise<void> {
   const figure = process.env.BENCH_FIGURE ?? 'q3';
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   try {
-    app = await buildApp(l.ctx, { modules: registerModules });
+    app = await buildApp(l.ctx, {});
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     const tokens = await issueTokens(l, 8);
     const pick = picker(99);

@@ -9,7 +9,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { buildApp } from '../src/app.js';
-import { registerModules } from '../src/modules/index.js';
 import { visibleRow } from '../src/modules/contacts/access.js';
 import { toView } from '../src/modules/contacts/index.js';
 import { openRecords } from '../src/modules/contacts/record.js';
@@ -43,7 +42,7 @@ export async function run(): Promise<void> {
   const l = await loadedWorkspace();
   let app: FastifyInstance | null = null;
   try {
-    app = await buildApp(l.ctx, { modules: [...registerModules, unauditedRoute] });
+    app = await buildApp(l.ctx, { extraRoutes: [unauditedRoute] });
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     l.ctx.chainer.start();
     const tokens = await issueTokens(l, CLIENTS);

@@ -16,7 +16,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
-import { registerModules } from '../src/modules/index.js';
 import { candidateCount, candidateEstimate, candidateRows, type BlindFilter } from '../src/modules/contacts/candidates.js';
 import { heldByIds } from '../src/modules/contacts/search.js';
 import { listContacts } from '../src/modules/contacts/index.js';
@@ -109,7 +108,7 @@ export async function run(): Promise<void> {
   let app: FastifyInstance | null = null;
   try {
     await checkLoaded(l);
-    app = await buildApp(l.ctx, { modules: registerModules });
+    app = await buildApp(l.ctx, {});
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     const tokens = await issueTokens(l, CLIENTS);
     const auth = (c: number): RequestInit => ({ headers: { authorization: `Bearer ${tokens[c]}` } });

@@ -9,53 +9,15 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Config } from './config.js';
-import type { AuditChainerLoop } from './context.js';
-import type { Keyring, Vault } from './platform/crypto/index.js';
-import type { Database } from './platform/db/database.js';
-import type { JobRunner } from './platform/jobs/index.js';
-import type { MailTransport } from './platform/mail/index.js';
-import type { Logger } from './platform/logging.js';
+import type { AppContext } from './kernel/context.js';
+import type { ModuleDefinition } from './kernel/module.js';
+import { MODULES } from './modules/index.js';
 import { installProblemHandlers } from './platform/http/problem.js';
 import { clientErrorHandler, frameworkErrors, installExpectationHandler } from './platform/http/framework-errors.js';
-import type { Metrics } from './platform/http/metrics.js';
 import { registerHealthRoutes } from './platform/http/health.js';
 import { installAuthHook } from './modules/identity/auth-hook.js';
 
-/** What every module's routes and services are built from (the composition root fills it). */
-export interface AppContext {
-  config: Config;
-  db: Database;
-  logger: Logger;
-  metrics: Metrics;
-  /** The clock: functions that compute deadlines take `now` from here, so tests move it. */
-  now: () => Date;
-  keyring: Keyring;
-  /** Seals and opens personal data; blind indexes; crypto-shredding. */
-  vault: Vault;
-  jobs: JobRunner;
-  mailTransport: MailTransport;
-  /** Where and with which key signed audit checkpoints are written. */
-  audit: { checkpointKey: Buffer; checkpointDir: string };
-  chainer: AuditChainerLoop;
-}
-
-/**
- * The permission a route needs. `public` routes are reachable without signing
- * in (health, setup, public forms); everything else names a permission that
- * the identity module checks. A test walks every route and fails on one
- * without a declaration.
- */
-export type RoutePermission = 'public' | (string & {});
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    permission?: RoutePermission;
-    /** Metrics and logs label a request by this, never by the raw URL. */
-    routeLabel?: string;
-  }
-}
-
+export type { AppContext } from './kernel/context.js';
 
 /** A path parameter is an id or a slug: 100 characters is far past any (a longer one is a 414 problem). */
 const MAX_PARAM_LENGTH = 100;
@@ -65,8 +27,10 @@ export const WEB_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
 export interface BuildOptions {
   /** Collects every registered route (for the permission test). */
   onRoute?: (route: RouteOptions) => void;
-  /** Adds the module routes; called inside the `/` scope after the platform plugins. */
-  modules?: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void> | void>;
+  /** The modules whose routes are served (default: all, src/modules/index.ts); pass the same list as to createAppContext. */
+  modules?: readonly ModuleDefinition[];
+  /** Extra routes registered after the modules' (tests add probes here). */
+  extraRoutes?: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void> | void>;
 }
 
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -158,7 +122,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
 
   registerHealthRoutes(app, ctx);
-  for (const register of options.modules ?? []) await register(app, ctx);
+  for (const m of options.modules ?? MODULES) await m.routes?.(app, ctx);
+  for (const register of options.extraRoutes ?? []) await register(app, ctx);
 
   // The web UI: built files at /, and every unknown non-API GET gets index.html
   // so client-side routes survive a reload.

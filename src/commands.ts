@@ -1,20 +1,14 @@
-import { sql } from 'kysely';
 import type { Command } from 'commander';
 import { loadConfig } from './config.js';
 import { CHECKPOINT_PURPOSE, checkpointDirFor, createVault, loadKeyring } from './context.js';
 import { chainAll, verifyAudit, type VerifyResult } from './platform/audit/index.js';
-import { rotateKeys, type Keyring, type Vault } from './platform/crypto/index.js';
-import { openDatabase, type Database } from './platform/db/database.js';
+import { rotateKeys } from './platform/crypto/index.js';
+import type { CliKit, OperatorRuntime } from './kernel/module.js';
+import { workspaceIdBySlug } from './platform/db/workspace-by-slug.js';
+import { openDatabase } from './platform/db/database.js';
 import { countsByState, jobCounts, listJobs, retryJob } from './platform/jobs/index.js';
-import { registerContactImportCommand } from './modules/imports/cli.js';
 
-/** What an operator command runs on: the migrated database and the key ring. */
-export interface OperatorRuntime {
-  db: Database;
-  keyring: Keyring;
-  vault: Vault;
-  close(): Promise<void>;
-}
+export type { OperatorRuntime } from './kernel/module.js';
 
 export async function openOperatorRuntime(): Promise<OperatorRuntime> {
   const config = loadConfig();
@@ -28,6 +22,14 @@ export async function openOperatorRuntime(): Promise<OperatorRuntime> {
   }
 }
 
+/** What the composition root hands each module's commands. */
+export const cliKit: CliKit = {
+  loadConfig: () => loadConfig(),
+  openRuntime: openOperatorRuntime,
+  workspaceIdBySlug,
+  output: (json, value, human) => process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human}\n`),
+};
+
 async function withRuntime<T>(fn: (rt: OperatorRuntime) => Promise<T>): Promise<T> {
   const rt = await openOperatorRuntime();
   try {
@@ -39,15 +41,6 @@ async function withRuntime<T>(fn: (rt: OperatorRuntime) => Promise<T>): Promise<
 
 function print(json: boolean | undefined, value: unknown, human: string): void {
   process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human}\n`);
-}
-
-export async function workspaceIdBySlug(db: Database, slug: string): Promise<string> {
-  const r = await db.withSystem((trx) =>
-    sql<{ id: string }>`select id from confidant_workspace_by_slug(${slug})`.execute(trx),
-  );
-  const id = r.rows[0]?.id;
-  if (!id) throw new Error(`no workspace with slug ${slug}`);
-  return id;
 }
 
 /** `confidant audit verify`: exit 0 when every chain is intact, 1 naming the first broken event. */
@@ -138,5 +131,4 @@ export function registerOperatorCommands(program: Command): void {
       if (!ok) process.exitCode = 1;
     });
 
-  registerContactImportCommand(program);
 }

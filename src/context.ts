@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AppContext } from './app.js';
+import type { AppContext } from './kernel/context.js';
 import type { Config } from './config.js';
 import { chainAll, unchainedCount, writeCheckpoints } from './platform/audit/index.js';
 import { Keyring, Vault, destroyExpiredMasterKeys, rotateKeys } from './platform/crypto/index.js';
@@ -9,13 +9,12 @@ import { Metrics } from './platform/http/metrics.js';
 import { JobRunner, registerJobMaintenance, registerJobMetrics } from './platform/jobs/index.js';
 import type { Logger } from './platform/logging.js';
 import { createMailTransport, mailStartupNotice, registerMailSender } from './platform/mail/index.js';
-import { purgeThrottle } from './modules/identity/throttle.js';
-import { registerUserReindexers } from './modules/identity/users.js';
-import { registerContactReindexer } from './modules/contacts/lookup.js';
-import { purgeReadLedger } from './modules/reads/index.js';
-import { purgeExpiredExports } from './modules/exports/index.js';
-import { IMPORTS_PURGE_JOB, purgeImports } from './modules/imports/purge.js';
-import { registerCompanyReindexer } from './modules/companies/service.js';
+import { Hooks } from './kernel/hooks.js';
+import type { ModuleDefinition } from './kernel/module.js';
+import { MODULES } from './modules/index.js';
+
+export { AuditChainerLoop } from './platform/audit/chainer-loop.js';
+import { AuditChainerLoop } from './platform/audit/chainer-loop.js';
 
 export const CHECKPOINT_PURPOSE = 'audit-checkpoint';
 
@@ -24,6 +23,8 @@ export interface ContextOptions {
   now?: () => Date;
   /** Interval of the audit chainer loop; the unchained tail stays about this short. */
   chainIntervalMs?: number;
+  /** The modules wired in (default: all of them, src/modules/index.ts). */
+  modules?: readonly ModuleDefinition[];
 }
 
 /** Where signed audit checkpoints live: beside the key ring, outside the database. */
@@ -35,13 +36,18 @@ export async function loadKeyring(config: Config, warn: (msg: string) => void): 
   return Keyring.load({ dir: config.keys.dir, inline: config.keys.inline, dataDir: config.dataDir, warn });
 }
 
-/** The vault with every module's re-indexer registered, so a rotation re-indexes everything. */
-export function createVault(keyring: Keyring): Vault {
+/** The vault with every module's re-indexers registered, so a rotation re-indexes everything. */
+export function createVault(keyring: Keyring, modules: readonly ModuleDefinition[] = MODULES): Vault {
   const vault = new Vault(keyring);
-  registerUserReindexers(vault);
-  registerContactReindexer(vault);
-  registerCompanyReindexer(vault);
+  for (const m of modules) {
+    for (const r of m.reindexers ?? []) vault.registerReindexer(r.name, (trx, workspaceId) => r.run(vault, trx, workspaceId));
+  }
   return vault;
+}
+
+/** A vault over the configured key ring, with every module's re-indexers. */
+export async function loadVault(config: Config, warn: (msg: string) => void): Promise<Vault> {
+  return createVault(await loadKeyring(config, warn));
 }
 
 /**
@@ -50,8 +56,9 @@ export function createVault(keyring: Keyring): Vault {
  */
 export async function createAppContext(config: Config, db: Database, options: ContextOptions): Promise<AppContext> {
   const { logger } = options;
+  const modules = options.modules ?? MODULES;
   const keyring = await loadKeyring(config, (msg) => logger.warn(msg));
-  const vault = createVault(keyring);
+  const vault = createVault(keyring, modules);
   const metrics = new Metrics();
   const jobs = new JobRunner(db, {
     onError: (info) => logger.warn({ kind: info.kind, jobId: info.jobId, error: info.message }, 'job failed'),
@@ -75,8 +82,10 @@ export async function createAppContext(config: Config, db: Database, options: Co
     mailTransport,
     audit,
     chainer: new AuditChainerLoop(db, options.chainIntervalMs ?? 200, logger),
+    hooks: hooksOf(modules),
   };
   registerPlatformJobs(ctx);
+  registerModuleJobs(ctx, modules);
   registerJobMetrics(metrics.registry, db);
   metrics.gauge('confidant_audit_unchained_events', 'Audit events not yet chained', async () => (await unchainedCount(db)).count);
   metrics.gauge(
@@ -85,6 +94,24 @@ export async function createAppContext(config: Config, db: Database, options: Co
     async () => (await unchainedCount(db)).oldestAgeSeconds ?? 0,
   );
   return ctx;
+}
+
+/** The hook points the modules offer and the handlers they give each other. */
+export function hooksOf(modules: readonly ModuleDefinition[]): Hooks {
+  return new Hooks(
+    modules.flatMap((m) => m.offers ?? []),
+    modules.map((m) => ({ module: m.name, hooks: m.hooks ?? {} })),
+  );
+}
+
+/** Every module's job kinds on the context's runner, recurring ones scheduled. */
+export function registerModuleJobs(ctx: AppContext, modules: readonly ModuleDefinition[]): void {
+  for (const m of modules) {
+    for (const job of m.jobs ?? []) {
+      ctx.jobs.register(job.kind, (run) => job.run(ctx, run));
+      if (job.every !== undefined) ctx.jobs.schedule(job.kind, typeof job.every === 'number' ? job.every : job.every(ctx.config));
+    }
+  }
 }
 
 /** Recurring platform work, as jobs every process can claim (one instance runs at a time). */
@@ -100,19 +127,6 @@ function registerPlatformJobs(ctx: AppContext): void {
       if (result.refused.length > 0) logger.error({ workspaces: result.refused }, 'audit chain broken: checkpoint refused');
     })
     .schedule('audit.checkpoint', config.checkpointIntervalSeconds);
-  jobs.register('auth.throttle_purge', async () => void (await purgeThrottle(ctx))).schedule('auth.throttle_purge', 3_600);
-  // Read-budget rows older than the rolling hour count for nothing (docs/reading-many-people.md).
-  jobs.register('reads.ledger_purge', async () => void (await purgeReadLedger(ctx))).schedule('reads.ledger_purge', 3_600);
-  // Exports download for 24 hours; then their sealed files go (docs/exports.md).
-  jobs.register('exports.purge', async ({ now }) => void (await purgeExpiredExports(ctx, now))).schedule('exports.purge', 3_600);
-  // Interrupted uploads fail, imports left uploading for a day go, and error files some days after their
-  // import ended (docs/imports.md).
-  jobs
-    .register(IMPORTS_PURGE_JOB, async ({ now }) => {
-      const result = await purgeImports(ctx, now, { errorFileDays: config.importErrorsRetentionDays });
-      if (result.abandonedUploads + result.interruptedUploads + result.expiredErrorFiles > 0) logger.info(result, 'imports housekeeping');
-    })
-    .schedule(IMPORTS_PURGE_JOB, 600);
   // Idempotency-Key rows answer for 24 hours, then go (docs/crm-segments-and-merge.md).
   jobs.register('http.idempotency_purge', async ({ now }) => void (await purgeIdempotencyKeys(db, now))).schedule('http.idempotency_purge', 3_600);
   jobs
@@ -140,51 +154,6 @@ function registerPlatformJobs(ctx: AppContext): void {
       if (destroyed.length > 0) logger.info({ epochs: destroyed }, 'retired master keys destroyed');
     })
     .schedule('keys.destroy_expired', 86_400);
-}
-
-/**
- * The audit chainer runs as a short loop in every process with background
- * work, rather than as a queued job: chaining every ~200 ms keeps the
- * unchained tail under a second, and a job round-trip per tick would cost
- * more than the chaining. Several processes may run it: the chain head lock
- * serializes them.
- */
-export class AuditChainerLoop {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-
-  constructor(
-    private readonly db: Database,
-    private readonly intervalMs: number,
-    private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .then(() => undefined)
-        .finally(() => (this.running = null));
-    }, this.intervalMs);
-    this.timer.unref();
-  }
-
-  async tick(): Promise<number> {
-    try {
-      const results = await chainAll(this.db);
-      return results.reduce((n, r) => n + r.chained, 0);
-    } catch (err) {
-      this.logger.warn({ err }, 'audit chainer round failed');
-      return 0;
-    }
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
-  }
 }
 
 /** Starts the background work of a serving process (when JOBS_ENABLED). */

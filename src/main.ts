@@ -1,12 +1,8 @@
 import { Command } from 'commander';
 import { loadConfig } from './config.js';
 import { openDatabase, migratePostgres } from './platform/db/database.js';
-import { registerOperatorCommands } from './commands.js';
-import { registerTokenCommands } from './modules/identity/tokens-cli.js';
-import { registerUserCommands } from './modules/identity/totp-cli.js';
-import { registerWorkspaceCommands } from './modules/workspaces/cli.js';
-import { openCliRuntime } from './modules/workspaces/runtime.js';
-import { onStartedSetupLink } from './modules/setup/link.js';
+import { cliKit, registerOperatorCommands } from './commands.js';
+import { MODULES } from './modules/index.js';
 import { startServer } from './server.js';
 
 /** Prints a result: JSON with --json, else a short human line. */
@@ -24,7 +20,7 @@ export function buildCli(): Command {
     .option('--json', 'machine-readable output')
     .action(async (opts: { port?: string; json?: boolean }) => {
       const config = loadConfig({ ...process.env, ...(opts.port ? { PORT: opts.port } : {}) });
-      const server = await startServer(config, { onStarted: [onStartedSetupLink] });
+      const server = await startServer(config, { onStarted: MODULES.flatMap((m) => (m.onStarted ? [m.onStarted] : [])) });
       // Migrations ran: the serving process needs the owner's URL no more (the
       // kernel's copy of the starting environment, /proc/<pid>/environ, stays).
       delete process.env.DATABASE_URL;
@@ -60,10 +56,8 @@ export function buildCli(): Command {
       }
     });
 
-  registerWorkspaceCommands(program, () => openCliRuntime(loadConfig()));
   registerOperatorCommands(program);
-  registerUserCommands(program);
-  registerTokenCommands(program);
+  for (const m of MODULES) m.commands?.(program, cliKit);
   return program;
 }
 

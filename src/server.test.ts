@@ -48,7 +48,7 @@ describe('graceful shutdown', () => {
     const config = await configForRun();
     const server = await startServer(config, {
       logger: createLogger('warn', new LogCapture()),
-      build: { modules: [slowRoute] },
+      build: { extraRoutes: [slowRoute] },
       onShutdown: [
         async (ctx) => {
           // The database is still open for the final audit checkpoint.

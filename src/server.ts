@@ -6,7 +6,6 @@ import { openDatabase } from './platform/db/database.js';
 import { metricsStartupNotice } from './platform/http/metrics-access.js';
 import { assertMailConfig } from './platform/mail/index.js';
 import { createLogger, type Logger } from './platform/logging.js';
-import { registerModules } from './modules/index.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -54,7 +53,7 @@ export async function startServer(startConfig: Config, options: StartOptions = {
     await db.close();
     throw err;
   }
-  const app = await buildApp(ctx, { ...options.build, modules: [...new Set([...registerModules, ...(options.build?.modules ?? [])])] });
+  const app = await buildApp(ctx, options.build ?? {});
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('127.0.0.1', 'localhost');
   const metricsNotice = metricsStartupNotice(config);

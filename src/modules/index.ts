@@ -1,53 +1,39 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../app.js';
-import { registerAuditTrailRoutes } from './audit-trail/routes.js';
-import { registerActivityMergeHooks } from './activity/merge-hooks.js';
-import { registerTimelineRoutes } from './activity/timeline.js';
-import { registerMergeRoutes } from './contacts/merge-routes.js';
-import { registerSegmentRoutes } from './segments/index.js';
-import { registerCompanyRoutes } from './companies/routes.js';
-import { registerContactRoutes } from './contacts/routes.js';
-import { registerCustomFieldRoutes } from './custom-fields/routes.js';
-import { registerDealRoutes, registerPipelineRoutes } from './deals/index.js';
-import { registerNoteRoutes } from './notes/index.js';
-import { registerTaskRoutes } from './tasks/index.js';
-import { registerAuthRoutes } from './identity/auth-routes.js';
-import { registerInvitationRoutes } from './identity/invitations-routes.js';
-import { registerMeRoutes } from './identity/me-routes.js';
-import { registerMemberRoutes } from './identity/members-routes.js';
-import { registerTokenRoutes } from './identity/tokens-routes.js';
-import { registerTotpRoutes } from './identity/totp-routes.js';
-import { registerImportRoutes } from './imports/routes.js';
-import { registerNotificationRoutes } from './reads/index.js';
-import { registerExportRoutes } from './exports/index.js';
-import { registerSetupRoutes } from './setup/routes.js';
-import { registerWorkspaceSettingsRoutes } from './workspaces/settings-routes.js';
+/**
+ * The module list: every capability of Confidant, in the order their routes
+ * are registered. Adding a module is its folder plus one line here; app.ts,
+ * context.ts and main.ts only walk this list (docs/architecture.md).
+ */
+import type { ModuleDefinition } from '../kernel/module.js';
+import { activityModule } from './activity/index.js';
+import { auditTrailModule } from './audit-trail/index.js';
+import { companiesModule } from './companies/index.js';
+import { contactsModule } from './contacts/index.js';
+import { customFieldsModule } from './custom-fields/index.js';
+import { dealsModule } from './deals/index.js';
+import { exportsModule } from './exports/index.js';
+import { identityModule } from './identity/index.js';
+import { importsModule } from './imports/index.js';
+import { notesModule } from './notes/index.js';
+import { readsModule } from './reads/index.js';
+import { segmentsModule } from './segments/index.js';
+import { setupModule } from './setup/index.js';
+import { tasksModule } from './tasks/index.js';
+import { workspacesModule } from './workspaces/index.js';
 
-/** Every module's routes, in the order they are registered (the composition root's list). */
-export const registerModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void> | void> = [
-  registerSetupRoutes,
-  registerMeRoutes,
-  registerAuthRoutes,
-  registerTotpRoutes,
-  registerMemberRoutes,
-  registerInvitationRoutes,
-  registerTokenRoutes,
-  registerWorkspaceSettingsRoutes,
-  registerAuditTrailRoutes,
-  registerNotificationRoutes,
-  registerContactRoutes,
-  registerCompanyRoutes,
-  registerCustomFieldRoutes,
-  registerPipelineRoutes,
-  registerDealRoutes,
-  registerNoteRoutes,
-  registerTaskRoutes,
-  registerTimelineRoutes,
-  registerSegmentRoutes,
-  registerMergeRoutes,
-  registerImportRoutes,
-  registerExportRoutes,
+export const MODULES: readonly ModuleDefinition[] = [
+  setupModule,
+  identityModule,
+  workspacesModule,
+  auditTrailModule,
+  readsModule,
+  contactsModule,
+  companiesModule,
+  customFieldsModule,
+  dealsModule,
+  notesModule,
+  tasksModule,
+  activityModule,
+  segmentsModule,
+  importsModule,
+  exportsModule,
 ];
-
-// A merge carries notes, tasks and deals over (resealed under the kept person's key).
-registerActivityMergeHooks();

@@ -6,8 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppContext, type BuildOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createAppContext } from '../../src/context.js';
+import type { ModuleDefinition } from '../../src/kernel/module.js';
+import { MODULES } from '../../src/modules/index.js';
 import { createLogger } from '../../src/platform/logging.js';
-import { registerModules } from '../../src/modules/index.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
 /** Everything a test app writes to its log, as text, for scanning. */
@@ -41,15 +42,19 @@ export function testConfig(t: TestDatabase, overrides: Partial<Config> = {}): Co
   return { ...base, database: t.config, ...overrides };
 }
 
-export async function createTestApp(options: BuildOptions & { config?: Partial<Config>; now?: () => Date } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: BuildOptions & { config?: Partial<Config>; now?: () => Date; extraModules?: readonly ModuleDefinition[] } = {},
+): Promise<TestApp> {
+  const modules = [...MODULES, ...(options.extraModules ?? [])];
   const t = await createTestDatabase();
   const logs = new LogCapture();
   const config = testConfig(t, options.config);
   const ctx = await createAppContext(config, t.db, {
     logger: createLogger('info', logs),
     ...(options.now ? { now: options.now } : {}),
+    modules,
   });
-  const app = await buildApp(ctx, { ...options, modules: [...new Set([...registerModules, ...(options.modules ?? [])])] });
+  const app = await buildApp(ctx, { ...options, modules });
   await app.ready();
   return {
     app,

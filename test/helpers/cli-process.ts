@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { loadConfig } from '../../src/config.js';
 import type { Vault } from '../../src/platform/crypto/index.js';
 import { openDatabase, type Database } from '../../src/platform/db/database.js';
-import { loadVault } from '../../src/modules/workspaces/runtime.js';
+import { loadVault } from '../../src/context.js';
 import { createPostgresDatabase, testDbKind } from './db.js';
 
 const run = promisify(execFile);

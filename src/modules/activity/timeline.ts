@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { listAuditEvents } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { ownerScope, visibleRow, type OwnerScope } from '../contacts/access.js';

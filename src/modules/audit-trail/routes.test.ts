@@ -5,7 +5,6 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { makeWorkspace, signInAs, tokenFor, type SignedIn } from '../../../test/helpers/auth.js';
 import { chainWorkspace, recordAudit } from '../../platform/audit/index.js';
 import { asOwner } from '../../../test/helpers/db.js';
-import { registerAuditTrailRoutes } from './routes.js';
 
 interface Page {
   items: Array<{ seq: number | null; action: string; actorId: string | null; actorType: string; subjectIds: string[]; hash: string | null; prevHash: string | null; requestId: string | null }>;
@@ -21,7 +20,7 @@ const actor = randomUUID();
 const otherSubject = randomUUID();
 
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerAuditTrailRoutes] });
+  h = await createTestApp();
   ws = await makeWorkspace(h);
   other = await makeWorkspace(h);
   auditor = await signInAs(h, ws.workspaceId, 'auditor');

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { listAuditEvents, verifyAudit, type AuditEventView } from '../../platform/audit/index.js';
 import { badRequest } from '../../platform/errors.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';

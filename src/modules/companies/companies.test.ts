@@ -3,14 +3,13 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { makeWorkspace, signInAs, tokenFor, type SignedIn } from '../../../test/helpers/auth.js';
 import { asOwner } from '../../../test/helpers/db.js';
 import { testClock } from '../identity/members.test-helper.js';
-import { registerCompanyRoutes } from './routes.js';
 import { companyExists, getCompanyNames } from './service.js';
 
 const clock = testClock();
 let h: TestApp;
 
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerCompanyRoutes], now: clock.now });
+  h = await createTestApp({ now: clock.now });
 });
 afterAll(async () => {
   await h.close();

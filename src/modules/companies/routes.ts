@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { listCompanies, type CompanySort } from './list.js';
@@ -74,7 +74,7 @@ export function registerCompanyRoutes(app: FastifyInstance, ctx: AppContext): vo
     schema: { tags: ['companies'], summary: 'Change a company (null clears a field)', params: IdParamsSchema, body: PatchCompanySchema, response: { 200: CompanySchema } },
   }, async (req) => {
     const w = writeContext(req);
-    return view(await ctx.db.withWorkspace(w.workspaceId, (trx) => updateCompany(trx, ctx.vault, w, req.params.id, req.body)));
+    return view(await ctx.db.withWorkspace(w.workspaceId, (trx) => updateCompany(trx, ctx, w, req.params.id, req.body)));
   });
 
   typed.delete('/api/v1/companies/:id', {

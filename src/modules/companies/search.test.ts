@@ -5,14 +5,13 @@ import { asOwner } from '../../../test/helpers/db.js';
 import { rotateKeys } from '../../platform/crypto/index.js';
 import { testClock } from '../identity/members.test-helper.js';
 import { MAX_IN_MEMORY_SORT } from './list.js';
-import { registerCompanyRoutes } from './routes.js';
 import { createCompanies, type CompanyInput } from './service.js';
 
 const clock = testClock();
 let h: TestApp;
 
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerCompanyRoutes], now: clock.now });
+  h = await createTestApp({ now: clock.now });
 });
 afterAll(async () => {
   await h.close();

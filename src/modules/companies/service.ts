@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { auditCode, auditId, recordAudit, recordAuditMany, type AuditEventInput } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
+import type { Hooks } from '../../kernel/hooks.js';
 import type { SealTarget } from '../../platform/crypto/index.js';
 import { conflict, notFound, validationFailed } from '../../platform/errors.js';
 import { NAME_INDEX, TOKEN_BITS, TOKEN_INDEX, namePrefixes, normalizeName } from './normalize.js';
@@ -121,18 +122,18 @@ export async function getCompany(trx: Trx, vault: CompanyVault, workspaceId: str
 /**
  * Run in a rename's transaction: the contacts module re-tokens the company's
  * contacts (they are searchable by its name). Companies do not depend on
- * contacts, so contacts set this hook (registerContactRoutes).
+ * contacts, so companies offer this point and contacts give the handler.
  */
 export type CompanyRenameHook = (trx: Trx, input: { workspaceId: string; companyId: string; now: Date }) => Promise<void>;
-let renameHook: CompanyRenameHook | null = null;
 
-/** Called by the contacts module; the last call wins (one hook per process). */
-export function setCompanyRenameHook(fn: CompanyRenameHook): void {
-  renameHook = fn;
+declare module '../../kernel/hooks.js' {
+  interface HookPoints {
+    'companies.renamed': CompanyRenameHook;
+  }
 }
 
 /** Changes the given fields; the record is re-sealed under a bumped version. A rename re-tokens the contacts (a job). */
-export async function updateCompany(trx: Trx, vault: CompanyVault, w: WriteContext, id: string, patch: CompanyPatch): Promise<Company> {
+export async function updateCompany(trx: Trx, { vault, hooks }: { vault: CompanyVault; hooks: Hooks }, w: WriteContext, id: string, patch: CompanyPatch): Promise<Company> {
   const row = await q.companyRow(trx, w.workspaceId, id, true);
   if (!row) throw notFound('No such company.');
   const before = await openCompany(trx, vault, row);
@@ -148,7 +149,7 @@ export async function updateCompany(trx: Trx, vault: CompanyVault, w: WriteConte
   if (rec.name !== before.name) {
     await q.deleteTokens(trx, w.workspaceId, [id]);
     await q.insertTokenRows(trx, ix.tokens(w.workspaceId, id, rec.name));
-    if (renameHook) await renameHook(trx, { workspaceId: w.workspaceId, companyId: id, now: w.now });
+    for (const { handler } of hooks.all('companies.renamed')) await handler(trx, { workspaceId: w.workspaceId, companyId: id, now: w.now });
   }
   const changed = [...RECORD_FIELDS, 'ownerId' as const].filter((k) => k in patch).map((k) => auditCode(k === 'ownerId' ? 'owner_id' : k));
   await recordAudit(trx, {
@@ -225,10 +226,3 @@ export async function reindexCompanies(trx: Trx, vault: CompanyVault, workspaceI
   }
 }
 
-export function registerCompanyReindexer(vault: CompanyVault & {
-  registerReindexer(name: string, fn: (trx: Trx, workspaceId: string) => Promise<void>): void;
-}): void {
-  vault.registerReindexer('companies', async (trx, workspaceId) => {
-    await reindexCompanies(trx, vault, workspaceId);
-  });
-}

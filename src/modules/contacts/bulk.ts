@@ -4,7 +4,7 @@
  * rows with their blind terms, lookup rows. The caller checked, in this
  * transaction, that the keys' version is still current (Vault.currentVersion).
  */
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import { insertContactRows, lookupValuesAfter, type LookupKey, type NewContactRow } from './queries.js';
 import { valueOfIndex } from './terms.js';

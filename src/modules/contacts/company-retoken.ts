@@ -9,10 +9,11 @@
  * current name, so repeating one is harmless; progress survives a crash (the
  * job resumes after the last batch), and a rename during a run starts over.
  */
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
-import { enqueue, PermanentJobError, type JobRunner } from '../../platform/jobs/index.js';
-import { setCompanyRenameHook } from './deps.js';
+import type { JobDefinition } from '../../kernel/module.js';
+import { enqueue, PermanentJobError } from '../../platform/jobs/index.js';
+import type { CompanyRenameHook } from './deps.js';
 import { rewriteIndexes } from './lookup.js';
 import { advanceRetoken, companyContactsAfter, lockRetoken, requestRetoken, retokenProgress } from './queries.js';
 import { openRecords } from './record.js';
@@ -61,18 +62,16 @@ export async function retokenCompanyContacts(ctx: Pick<AppContext, 'db' | 'vault
   }
 }
 
-const registered = new WeakSet<JobRunner>();
+/** The companies' rename hook point: the rename's transaction asks for the re-token. */
+export const onCompanyRenamed: CompanyRenameHook = (trx, input) => requestCompanyRetoken(trx, input.workspaceId, input.companyId, input.now);
 
-/** Sets the companies' rename hook and registers the job's handler (once per runner). */
-export function registerCompanyRetoken(ctx: Pick<AppContext, 'db' | 'vault' | 'jobs'>): void {
-  setCompanyRenameHook((trx, input) => requestCompanyRetoken(trx, input.workspaceId, input.companyId, input.now));
-  if (registered.has(ctx.jobs)) return;
-  registered.add(ctx.jobs);
-  ctx.jobs.register(RETOKEN_JOB, async (job) => {
+export const retokenJob: JobDefinition = {
+  kind: RETOKEN_JOB,
+  run: async (ctx, job) => {
     const companyId = job.payload.companyId;
     if (job.workspaceId === null || typeof companyId !== 'string' || !UUID_RE.test(companyId)) {
       throw new PermanentJobError('company re-token job without a workspace or company id');
     }
     await retokenCompanyContacts(ctx, job.workspaceId, companyId);
-  });
-}
+  },
+};

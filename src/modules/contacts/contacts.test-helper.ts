@@ -3,10 +3,9 @@ import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { makeWorkspace, signInAs, type SignedIn } from '../../../test/helpers/auth.js';
 import { asOwner } from '../../../test/helpers/db.js';
-import { registerContactRoutes } from './routes.js';
 
 export async function contactsApp(now?: () => Date): Promise<TestApp> {
-  return createTestApp({ modules: [registerContactRoutes], ...(now ? { now } : {}) });
+  return createTestApp({ ...(now ? { now } : {}) });
 }
 
 export interface Ws {

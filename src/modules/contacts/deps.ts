@@ -2,5 +2,5 @@
  * What contacts use of other modules, through their services only: one place
  * to follow when their signatures move.
  */
-export { companyExists, getCompanyNames, setCompanyRenameHook } from '../companies/service.js';
+export { companyExists, getCompanyNames, type CompanyRenameHook } from '../companies/service.js';
 export { validateCustomFieldValues } from '../custom-fields/values.js';

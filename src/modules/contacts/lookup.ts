@@ -78,7 +78,3 @@ export async function reindexContacts(trx: Trx, vault: Vault, workspaceId: strin
     after = rows[rows.length - 1]!.id;
   }
 }
-
-export function registerContactReindexer(vault: Vault): void {
-  vault.registerReindexer('contacts', (trx, workspaceId) => reindexContacts(trx, vault, workspaceId).then(() => undefined));
-}

@@ -6,7 +6,7 @@
  * contact is crypto-shredded and deleted. One transaction: all or nothing.
  */
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import { validationFailed } from '../../platform/errors.js';
 import type { AuthState } from '../identity/auth-hook.js';
@@ -39,19 +39,15 @@ export interface MergeHookInput {
 /** Re-points one module's rows from mergeId to keepId, in the merge's transaction (throwing undoes the merge). */
 export type MergeHook = (trx: Trx, input: MergeHookInput) => Promise<void>;
 
-const hooks = new Map<string, MergeHook>();
-
 /**
  * Modules whose tables reference contacts (deals, notes, tasks, consent ...)
- * register here, by name (registering a name again replaces it). Contacts
- * does not touch their tables: each module owns its rows.
+ * give a handler for this point in their definition. Contacts does not touch
+ * their tables: each module re-homes its own rows.
  */
-export function registerMergeHook(name: string, fn: MergeHook): void {
-  hooks.set(name, fn);
-}
-
-export function mergeHookNames(): string[] {
-  return [...hooks.keys()];
+declare module '../../kernel/hooks.js' {
+  interface HookPoints {
+    'contacts.merged': MergeHook;
+  }
 }
 
 interface Side {
@@ -105,7 +101,7 @@ export function mergedPatch(keep: Side, merge: Side, choices: MergeInput['choice
  * Merges `mergeId` into `keepId` for this caller (both must be visible to
  * it). Returns the kept contact as updated and the names of changed fields.
  */
-export async function mergeContacts(ctx: Pick<AppContext, 'vault' | 'now'>, trx: Trx, auth: AuthState, input: MergeInput): Promise<UpdateResult> {
+export async function mergeContacts(ctx: Pick<AppContext, 'vault' | 'now' | 'hooks'>, trx: Trx, auth: AuthState, input: MergeInput): Promise<UpdateResult> {
   if (input.keepId.toLowerCase() === input.mergeId.toLowerCase()) {
     throw validationFailed([{ path: 'mergeId', message: 'A contact cannot be merged into itself.' }]);
   }
@@ -114,7 +110,7 @@ export async function mergeContacts(ctx: Pick<AppContext, 'vault' | 'now'>, trx:
   const merge = await sideOf(ctx, trx, ws, await visibleRow(trx, auth, input.mergeId));
   const result = await updateContact(ctx, trx, ws, keep.row, mergedPatch(keep, merge, input.choices));
   const ids: MergeHookInput = { workspaceId: ws, keepId: keep.row.id, mergeId: merge.row.id, vault: ctx.vault };
-  for (const hook of hooks.values()) await hook(trx, ids);
+  for (const { handler } of ctx.hooks.all('contacts.merged')) await handler(trx, ids);
   await deleteContact(ctx, trx, ws, merge.row.id);
   return result;
 }

@@ -1,6 +1,6 @@
 /** Changing and erasing one contact. */
 import { isDeepStrictEqual } from 'node:util';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import { conflict, notFound, validationFailed, type FieldError } from '../../platform/errors.js';
 import { computeIndexes, replaceLookups } from './lookup.js';

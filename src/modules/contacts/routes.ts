@@ -5,15 +5,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { auditCode, listAuditEvents, recordAudit } from '../../platform/audit/index.js';
 import { badRequest, notFound, PROBLEM_BASE } from '../../platform/errors.js';
 import { idempotentCreate, REPLAYED_HEADER } from '../../platform/http/idempotency.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { showing } from '../reads/index.js';
 import { ownerScope, visibleRow } from './access.js';
-import { registerCompanyRetoken } from './company-retoken.js';
-import { registerReindexJob } from './reindex-job.js';
 import { companyExists } from './deps.js';
 import { deleteContact, updateContact } from './mutate.js';
 import { openRecords, openSpecial } from './record.js';
@@ -50,9 +48,6 @@ function sendDuplicate(reply: FastifyReply, existingId: string | null): FastifyR
 export function registerContactRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerContactWrites(app, ctx);
   registerContactReads(app, ctx);
-  // A company rename re-tokens its contacts in a job (the composition root knows modules by their routes).
-  registerCompanyRetoken(ctx);
-  registerReindexJob(ctx);
 }
 
 /** Create, change, erase: each audited as a write in its transaction. */

@@ -4,7 +4,7 @@
  * key query per batch) and re-checked before it is shown or counted.
  */
 import type { RawBuilder } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import { AppError, badRequest, validationFailed } from '../../platform/errors.js';
 import { candidateCount, candidateEstimate, candidateRows, countVisible, keyOf, termHolders, type BlindFilter, type CandidateQuery, type KeyOrder, type Keyset } from './candidates.js';

@@ -4,7 +4,7 @@
  * audited — the caller that shows people records the read (recordPersonalRead).
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import { validationFailed, type FieldError } from '../../platform/errors.js';
 import { canSee, type OwnerScope } from './access.js';

@@ -4,7 +4,7 @@
  * sorted here — only when it holds at most MEMORY_SORT_CAP contacts (API.md
  * "Sorting"), else 422 /sort-too-large. Pages are offsets into that order.
  */
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import { candidateRows, countVisible, keyOf, type Keyset } from './candidates.js';
 import type { ContactRecord } from './record.js';

@@ -2,12 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { makeWorkspace, signInAs, tokenFor, type SignedIn } from '../../../test/helpers/auth.js';
 import { asOwner } from '../../../test/helpers/db.js';
-import { registerCustomFieldRoutes } from './routes.js';
 
 let h: TestApp;
 
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerCustomFieldRoutes] });
+  h = await createTestApp();
 });
 afterAll(async () => {
   await h.close();

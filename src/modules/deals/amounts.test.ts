@@ -7,12 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/helpers/app.js';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { workspace } from '../contacts/contacts.test-helper.js';
-import { registerContactRoutes } from '../contacts/index.js';
-import { registerDealRoutes, registerPipelineRoutes } from './index.js';
 
 let h: TestApp;
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerContactRoutes, registerPipelineRoutes, registerDealRoutes] });
+  h = await createTestApp();
 });
 afterAll(async () => {
   await h.close();

@@ -8,14 +8,10 @@ import { createTestApp } from '../../../test/helpers/app.js';
 import { signInAs, type SignedIn } from '../../../test/helpers/auth.js';
 import { asOwner } from '../../../test/helpers/db.js';
 import { api, created, workspace, type Ws } from '../contacts/contacts.test-helper.js';
-import { registerContactRoutes } from '../contacts/index.js';
-import { registerNoteRoutes } from '../notes/index.js';
-import { registerTaskRoutes } from '../tasks/index.js';
-import { registerDealRoutes, registerPipelineRoutes } from './index.js';
 
 let h: TestApp;
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerContactRoutes, registerPipelineRoutes, registerDealRoutes, registerNoteRoutes, registerTaskRoutes] });
+  h = await createTestApp();
 });
 afterAll(async () => {
   await h.close();

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { auditCode, auditId, recordAudit } from '../../platform/audit/index.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { createExport, exportChunks, exportForDownload } from './service.js';

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { auditCode, auditId, recordAudit } from '../../platform/audit/index.js';
 import { openWithKey, sealWithKey, type DataKey, type SealTarget } from '../../platform/crypto/index.js';
 import { csvRow, type CsvValue } from '../../platform/csv.js';

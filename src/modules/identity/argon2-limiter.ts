@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { unavailable } from '../../platform/errors.js';
 import { hashPassword, verifyPassword } from './users.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { keyedHash, type KeyedHash } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { queueMail } from '../../platform/mail/index.js';

@@ -22,7 +22,7 @@ let ws: { workspaceId: string; ownerId: string };
 let other: { workspaceId: string };
 
 beforeAll(async () => {
-  h = await createTestApp({ modules: [probeRoutes], now });
+  h = await createTestApp({ extraRoutes: [probeRoutes], now });
   ws = await makeWorkspace(h);
   other = await makeWorkspace(h);
 });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { auditCode, recordAudit } from '../../platform/audit/index.js';
 import { AppError, forbidden, unauthorized } from '../../platform/errors.js';
 import {
@@ -13,40 +13,8 @@ import {
 import { secretHash, sessionCookieOf, touchSession, type SessionStage } from './sessions.js';
 import type { Role } from './users.js';
 
-/** Who is asking, decided once per request by the auth hook. */
-export interface AuthState {
-  kind: 'session' | 'token';
-  workspaceId: string;
-  /** The member; null for a token the operator made from the CLI. */
-  userId: string | null;
-  role: Role | null;
-  permissions: ReadonlySet<Permission>;
-  sessionId: string | null;
-  tokenId: string | null;
-  csrfToken: string | null;
-  stage: SessionStage;
-  totpEnrolled: boolean;
-  /** 2FA enrolment is required and missing: only enrolment, self and sign-out routes answer. */
-  mustEnrol: boolean;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    auth: AuthState | null;
-  }
-}
-
-/** The audit actor of a request. */
-export function auditActor(auth: AuthState): { type: 'user' | 'token' | 'operator'; id: string | null } {
-  if (auth.kind === 'token') return { type: 'token', id: auth.tokenId };
-  return { type: 'user', id: auth.userId };
-}
-
-/** The auth state of a route that required sign-in (the hook guarantees it). */
-export function requireAuth(req: FastifyRequest): AuthState {
-  if (!req.auth) throw unauthorized();
-  return req.auth;
-}
+export { auditActor, requireAuth, type AuthState } from '../../kernel/auth.js';
+import { auditActor, type AuthState } from '../../kernel/auth.js';
 
 const TOUCH_EVERY_MS = 60_000;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { forbidden } from '../../platform/errors.js';
 import { requireAuth } from './auth-hook.js';
 import { clearSessionCookie, setSessionCookie } from './auth-common.js';

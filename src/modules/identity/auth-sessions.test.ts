@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { makeWorkspace, signInAs, TEST_PASSWORD } from '../../../test/helpers/auth.js';
 import { asOwner } from '../../../test/helpers/db.js';
-import { registerAuthRoutes } from './auth-routes.js';
 
 let h: TestApp;
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerAuthRoutes] });
+  h = await createTestApp();
 });
 afterAll(async () => {
   await h?.close();

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { asOwner } from '../../../test/helpers/db.js';
 import { makeWorkspace, signInAs, type SignedIn } from '../../../test/helpers/auth.js';
-import { registerInvitationRoutes } from './invitations-routes.js';
 import { sentMail, testClock } from './members.test-helper.js';
 
 const clock = testClock();
@@ -12,7 +11,7 @@ let owner: SignedIn;
 const GOOD_PASSWORD = 'a long enough passphrase 42';
 
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerInvitationRoutes], now: clock.now });
+  h = await createTestApp({ now: clock.now });
   ws = await makeWorkspace(h);
   owner = await signInAs(h, ws.workspaceId, 'owner', { userId: ws.ownerId });
 });

@@ -1,4 +1,4 @@
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { auditCode, auditId, recordAudit, recordAuditMany } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { conflict, forbidden, notFound } from '../../platform/errors.js';

@@ -2,8 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { asOwner } from '../../../test/helpers/db.js';
 import { makeWorkspace, signInAs, tokenFor, type SignedIn } from '../../../test/helpers/auth.js';
-import { registerInvitationRoutes } from './invitations-routes.js';
-import { registerMemberRoutes } from './members-routes.js';
 import { probeRoutes, sentMail, testClock } from './members.test-helper.js';
 import type { Role } from './users.js';
 
@@ -11,7 +9,7 @@ const clock = testClock();
 let h: TestApp;
 
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerMemberRoutes, registerInvitationRoutes, probeRoutes], now: clock.now });
+  h = await createTestApp({ extraRoutes: [probeRoutes], now: clock.now });
 });
 afterAll(async () => {
   await h.close();

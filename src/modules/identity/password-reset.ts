@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { recordAudit } from '../../platform/audit/index.js';
 import { AppError, validationFailed } from '../../platform/errors.js';
 import { queueMail } from '../../platform/mail/index.js';

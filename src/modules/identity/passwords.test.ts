@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { makeWorkspace, signInAs, TEST_PASSWORD } from '../../../test/helpers/auth.js';
 import { asOwner } from '../../../test/helpers/db.js';
-import { registerAuthRoutes } from './auth-routes.js';
 import { RESET_ANSWER_FLOOR_MS } from './password-reset.js';
 import { passwordProblems } from './users.js';
 
@@ -12,7 +11,7 @@ let h: TestApp;
 // Real time plus an offset the tests move: mail jobs are due by the database's clock.
 let offset = 0;
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerAuthRoutes], now: () => new Date(Date.now() + offset) });
+  h = await createTestApp({ now: () => new Date(Date.now() + offset) });
 });
 afterAll(async () => {
   await h?.close();

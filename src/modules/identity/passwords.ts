@@ -1,4 +1,4 @@
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { auditCode, auditId, recordAudit } from '../../platform/audit/index.js';
 import { notFound, validationFailed } from '../../platform/errors.js';
 import { hashBounded, verifyBounded } from './argon2-limiter.js';

@@ -1,35 +1,11 @@
-import type { Role } from './users.js';
+import { PERMISSIONS, type Permission, type Role } from '../../kernel/access.js';
 
 /**
  * The permission matrix: the one place that says what each role may do.
- * docs/security.md and the team page show it; routes name a permission and
- * the auth hook checks it. Scopes of API tokens are the same strings.
+ * docs/security.md and the team page show it; routes name a permission (the
+ * kernel's vocabulary) and the auth hook checks it.
  */
-export const PERMISSIONS = [
-  'contacts:read',
-  'contacts:write',
-  'contacts:delete',
-  'contacts:export',
-  'special_category:read',
-  'audit:read',
-  'compliance:read',
-  'compliance:manage',
-  'workspace:manage',
-  'members:manage',
-  'tokens:manage',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
-
-/** Route declarations that are not permissions: who may reach a route at all. */
-export const ROUTE_ACCESS = [
-  'public', // no sign-in
-  'authenticated', // any signed-in member or token, fully authenticated
-  'self', // a signed-in member's own account (reachable while 2FA enrolment is pending)
-  'auth:totp', // the 2FA challenge: a session that passed the password but not yet the second factor
-  'auth:enrolment', // TOTP enrolment: reachable before enrolment is complete
-  'auth:signout', // any session, whatever its stage
-] as const;
-export type RouteAccess = (typeof ROUTE_ACCESS)[number];
+export { PERMISSIONS, ROUTE_ACCESS, type Permission, type RouteAccess } from '../../kernel/access.js';
 
 const ALL: readonly Permission[] = PERMISSIONS;
 

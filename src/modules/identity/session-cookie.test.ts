@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { makeWorkspace, signInAs, TEST_PASSWORD } from '../../../test/helpers/auth.js';
-import { registerAuthRoutes } from './auth-routes.js';
 
 // The proxy is inject's default peer (127.0.0.1); 198.51.100.7 is an outsider.
 let h: TestApp;
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerAuthRoutes], config: { trustProxy: ['127.0.0.1'] } });
+  h = await createTestApp({ config: { trustProxy: ['127.0.0.1'] } });
 });
 afterAll(async () => {
   await h?.close();

@@ -32,7 +32,8 @@ export function sessionCookieOf(req: CookieRequest): string | undefined {
   if (secure !== undefined) return secure;
   return req.protocol === 'https' ? undefined : req.cookies[SESSION_COOKIE];
 }
-export type SessionStage = 'totp' | 'full';
+export type { SessionStage } from '../../kernel/auth.js';
+import type { SessionStage } from '../../kernel/auth.js';
 
 /** Cookie values and API tokens are 256-bit random: SHA-256 is enough to store them. */
 export function secretHash(secret: string): Buffer {

@@ -3,7 +3,6 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { makeWorkspace, signInAs, TEST_PASSWORD } from '../../../test/helpers/auth.js';
 import { asOwner } from '../../../test/helpers/db.js';
 import { acquireArgon2Slot } from './argon2-limiter.js';
-import { registerAuthRoutes } from './auth-routes.js';
 
 let h: TestApp;
 let clock = Date.now();
@@ -12,7 +11,7 @@ const advance = (ms: number) => {
 };
 
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerAuthRoutes], now: () => new Date(clock), config: { argon2MaxConcurrent: 1 } });
+  h = await createTestApp({ now: () => new Date(clock), config: { argon2MaxConcurrent: 1 } });
 });
 afterAll(async () => {
   await h?.close();
@@ -56,7 +55,7 @@ describe('sign-in', () => {
   });
 
   it('marks the cookie Secure only when the request came over TLS (as TRUST_PROXY reports it)', async () => {
-    const tls = await createTestApp({ modules: [registerAuthRoutes], config: { trustProxy: ['127.0.0.1'] } });
+    const tls = await createTestApp({ config: { trustProxy: ['127.0.0.1'] } });
     try {
       const ws = await makeWorkspace(tls);
       const payload = { workspace: ws.slug, email: ws.ownerEmail, password: TEST_PASSWORD };

@@ -1,4 +1,4 @@
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { recordAudit } from '../../platform/audit/index.js';
 import { unauthorized } from '../../platform/errors.js';
 import { verifyBounded } from './argon2-limiter.js';

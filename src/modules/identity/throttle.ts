@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { tooManyRequests } from '../../platform/errors.js';
 import { addressGroup } from './client-address.js';
 

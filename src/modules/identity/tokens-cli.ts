@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { openOperatorRuntime, workspaceIdBySlug, type OperatorRuntime } from '../../commands.js';
+import type { CliKit, OperatorRuntime } from '../../kernel/module.js';
+import { workspaceIdBySlug } from '../../platform/db/workspace-by-slug.js';
 import { auditId, recordAudit } from '../../platform/audit/index.js';
 import { describeCliError } from '../workspaces/cli.js';
 import { MAX_TOKEN_DAYS, issueToken, revokeToken } from './tokens-routes.js';
@@ -55,8 +56,8 @@ export async function tokenRevokeCommand(rt: OperatorRuntime, opts: TokenRevokeO
   });
 }
 
-async function withRuntime<T>(fn: (rt: OperatorRuntime) => Promise<T>): Promise<T> {
-  const rt = await openOperatorRuntime();
+async function withRuntime<T>(cli: CliKit, fn: (rt: OperatorRuntime) => Promise<T>): Promise<T> {
+  const rt = await cli.openRuntime();
   try {
     return await fn(rt);
   } catch (err) {
@@ -66,7 +67,7 @@ async function withRuntime<T>(fn: (rt: OperatorRuntime) => Promise<T>): Promise<
   }
 }
 
-export function registerTokenCommands(program: Command): void {
+export function registerTokenCommands(program: Command, cli: CliKit): void {
   const token = program.command('token').description('API tokens');
   token
     .command('create')
@@ -77,7 +78,7 @@ export function registerTokenCommands(program: Command): void {
     .option('--expires <days>', 'days until it expires (default 90)')
     .option('--json', 'machine-readable output')
     .action(async (opts: TokenCreateOptions & { json?: boolean }) => {
-      const issued = await withRuntime((rt) => tokenCreateCommand(rt, opts));
+      const issued = await withRuntime(cli, (rt) => tokenCreateCommand(rt, opts));
       process.stdout.write(opts.json ? `${JSON.stringify({ token: issued.token })}\n` : `${issued.token}\n(shown once; expires ${issued.expiresAt})\n`);
     });
   token
@@ -87,7 +88,7 @@ export function registerTokenCommands(program: Command): void {
     .requiredOption('--name <name>', 'the token name')
     .option('--json', 'machine-readable output')
     .action(async (opts: TokenRevokeOptions & { json?: boolean }) => {
-      const r = await withRuntime((rt) => tokenRevokeCommand(rt, opts));
+      const r = await withRuntime(cli, (rt) => tokenRevokeCommand(rt, opts));
       process.stdout.write(opts.json ? `${JSON.stringify({ revoked: true, id: r.id })}\n` : `revoked token ${opts.name} (${r.id})\n`);
     });
 }

@@ -4,10 +4,8 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { asOwner } from '../../../test/helpers/db.js';
 import { makeWorkspace, signInAs, tokenFor, type SignedIn } from '../../../test/helpers/auth.js';
 import type { OperatorRuntime } from '../../commands.js';
-import { registerMemberRoutes } from './members-routes.js';
 import { probeRoutes, sentMail, testClock } from './members.test-helper.js';
 import { tokenCreateCommand, tokenRevokeCommand } from './tokens-cli.js';
-import { registerTokenRoutes } from './tokens-routes.js';
 
 const clock = testClock();
 let h: TestApp;
@@ -19,7 +17,7 @@ function exportProbe(app: FastifyInstance): void {
 }
 
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerTokenRoutes, registerMemberRoutes, probeRoutes, exportProbe], now: clock.now });
+  h = await createTestApp({ extraRoutes: [probeRoutes, exportProbe], now: clock.now });
   ws = await makeWorkspace(h);
 });
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { auditCode, auditId, recordAudit, type AuditEventInput } from '../../platform/audit/index.js';
 import type { Database, Trx } from '../../platform/db/database.js';
 import { conflict, forbidden, notFound, validationFailed, type FieldError } from '../../platform/errors.js';

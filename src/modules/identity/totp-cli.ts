@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { openOperatorRuntime, workspaceIdBySlug, type OperatorRuntime } from '../../commands.js';
+import type { CliKit, OperatorRuntime } from '../../kernel/module.js';
+import { workspaceIdBySlug } from '../../platform/db/workspace-by-slug.js';
 import { resetMemberTotp, type ResetResult } from './totp-reset.js';
 import { findUserByEmail } from './users.js';
 
@@ -39,7 +40,7 @@ export async function resetTwoFactorCommand(
 }
 
 /** Adds `confidant user reset-2fa` to the CLI. */
-export function registerUserCommands(program: Command): void {
+export function registerUserCommands(program: Command, cli: CliKit): void {
   const user = program.command('user').description('workspace members');
   user
     .command('reset-2fa')
@@ -48,7 +49,7 @@ export function registerUserCommands(program: Command): void {
     .requiredOption('--email <email>', "the member's email")
     .option('--json', 'machine-readable output')
     .action(async (opts: ResetTwoFactorOptions & { json?: boolean }) => {
-      const rt = await openOperatorRuntime();
+      const rt = await cli.openRuntime();
       try {
         const result = await resetTwoFactorCommand(rt, opts);
         process.stdout.write(

@@ -2,10 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { asOwner } from '../../../test/helpers/db.js';
 import { makeWorkspace, signInAs, tokenFor, type SignedIn } from '../../../test/helpers/auth.js';
-import { registerMemberRoutes } from './members-routes.js';
 import { probeRoutes } from './members.test-helper.js';
 import { resetTwoFactorCommand } from './totp-cli.js';
-import { registerTotpRoutes } from './totp-routes.js';
 import { enrolViaApi, outboxMessages } from './totp.test-helper.js';
 import { ROLES, type Role } from './users.js';
 
@@ -21,7 +19,7 @@ let h: TestApp;
 let ws: { workspaceId: string; slug: string; ownerId: string; ownerEmail: string };
 
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerTotpRoutes, registerMemberRoutes, probeRoutes], now });
+  h = await createTestApp({ extraRoutes: [probeRoutes], now });
   ws = await makeWorkspace(h);
 });
 afterAll(async () => {

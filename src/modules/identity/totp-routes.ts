@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { AppError, conflict, forbidden, unauthorized, validationFailed } from '../../platform/errors.js';
 import { auditActor, deny, requireAuth, type AuthState } from './auth-hook.js';
 import { setSessionCookie } from './auth-common.js';

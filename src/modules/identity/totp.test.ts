@@ -4,7 +4,6 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { asOwner } from '../../../test/helpers/db.js';
 import { makeWorkspace, signInAs, TEST_PASSWORD, tokenFor } from '../../../test/helpers/auth.js';
 import { probeRoutes } from './members.test-helper.js';
-import { registerTotpRoutes } from './totp-routes.js';
 import { codeAt, enrolViaApi, newCookie, pendingSession } from './totp.test-helper.js';
 
 let clock = new Date('2026-11-23T09:00:10Z');
@@ -18,7 +17,7 @@ let h: TestApp;
 let ws: { workspaceId: string; slug: string };
 
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerTotpRoutes, probeRoutes], now });
+  h = await createTestApp({ extraRoutes: [probeRoutes], now });
   ws = await makeWorkspace(h);
 });
 afterAll(async () => {

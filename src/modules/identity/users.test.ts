@@ -6,7 +6,7 @@ import { recordAudit } from '../../platform/audit/record.js';
 import type { Vault } from '../../platform/crypto/index.js';
 import { asOwner, createTestDatabase, type TestDatabase } from '../../../test/helpers/db.js';
 import { testConfig } from '../../../test/helpers/app.js';
-import { loadVault } from '../workspaces/runtime.js';
+import { loadVault } from '../../context.js';
 import { createWorkspace } from '../workspaces/service.js';
 import { createUser, findUserByEmail, normalizeEmail, reindexUserEmails, verifyPassword } from './users.js';
 

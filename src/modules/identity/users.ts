@@ -9,8 +9,8 @@ import { insertUserRow, updateUserEmailIndex, userEmailRows, userRowsByEmailInde
 
 export type { UserVault } from './users-vault.js';
 
-export const ROLES = ['owner', 'admin', 'dpo', 'sales', 'support', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../../kernel/access.js';
+import type { Role } from '../../kernel/access.js';
 
 /** NIST SP 800-63B: a length floor and a blocklist, no composition rules. */
 export const MIN_PASSWORD_LENGTH = 12;
@@ -149,14 +149,4 @@ export async function reindexUserEmails(trx: Trx, vault: UserVault, workspaceId:
     await updateUserEmailIndex(trx, workspaceId, row.id, await vault.blindIndex(trx, workspaceId, EMAIL_INDEX, email));
   }
   return rows.length;
-}
-
-export interface ReindexingVault extends UserVault {
-  registerReindexer(name: string, fn: (trx: Trx, workspaceId: string) => Promise<void>): void;
-}
-
-export function registerUserReindexers(vault: ReindexingVault): void {
-  vault.registerReindexer(EMAIL_INDEX, async (trx, workspaceId) => {
-    await reindexUserEmails(trx, vault, workspaceId);
-  });
 }

@@ -11,7 +11,8 @@
 import fs from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { openOperatorRuntime, workspaceIdBySlug, type OperatorRuntime } from '../../commands.js';
+import type { CliKit, OperatorRuntime } from '../../kernel/module.js';
+import { workspaceIdBySlug } from '../../platform/db/workspace-by-slug.js';
 import { describeCliError } from '../workspaces/cli.js';
 import type { ImportStatusView } from './schemas.js';
 import { failInterruptedUploads, INTERRUPTED_UPLOAD_MS } from './purge.js';
@@ -126,7 +127,7 @@ export async function contactsImportCommand(
   return toTheEnd(ctx, workspaceId, id, run);
 }
 
-export function registerContactImportCommand(program: Command): void {
+export function registerContactImportCommand(program: Command, cli: CliKit): void {
   const contacts = program.command('contacts').description('contacts');
   contacts
     .command('import [file]')
@@ -142,7 +143,7 @@ export function registerContactImportCommand(program: Command): void {
       // A resumed import's file is not at hand: no total, no bar.
       const tty = Boolean(process.stderr.isTTY) && !opts.json && file !== undefined;
       const bar = tty ? new cliProgress.SingleBar({ stream: process.stderr, format: 'importing [{bar}] {value}/{total} rows' }, cliProgress.Presets.shades_classic) : null;
-      const rt = await openOperatorRuntime();
+      const rt = await cli.openRuntime();
       let status: ImportStatusView;
       try {
         status = await contactsImportCommand(rt, file, opts, { onBatch: (s) => bar?.update(s.processed) }, (line) => {

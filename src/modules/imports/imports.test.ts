@@ -8,17 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { signInAs, type SignedIn } from '../../../test/helpers/auth.js';
 import { asOwner } from '../../../test/helpers/db.js';
-import { registerContactRoutes } from '../contacts/routes.js';
-import { registerCompanyRoutes } from '../companies/routes.js';
 import { findByEmail } from '../contacts/index.js';
 import { workspace, type Ws } from '../contacts/contacts.test-helper.js';
-import { registerImportRoutes } from './routes.js';
 import { runImport } from './service.js';
 
 let h: TestApp;
 beforeAll(async () => {
   // A small body limit: the upload streams past it.
-  h = await createTestApp({ modules: [registerContactRoutes, registerCompanyRoutes, registerImportRoutes], config: { bodyLimitBytes: 8192 } });
+  h = await createTestApp({ config: { bodyLimitBytes: 8192 } });
 });
 afterAll(async () => {
   await h.close();

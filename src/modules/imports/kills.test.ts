@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliProcessEnv } from '../../../test/helpers/cli-process.js';
 import { JobRunner } from '../../platform/jobs/index.js';
 import { failInterruptedUploads, INTERRUPTED_UPLOAD_MS } from './purge.js';
-import { registerImportJob } from './routes.js';
+import { runImportJob } from './routes.js';
+import { IMPORT_JOB } from './service.js';
 
 const CHILD = path.resolve('test/helpers/import-kill-child.ts');
 const proc = cliProcessEnv('confidant-kills-', 240_000);
@@ -110,7 +111,7 @@ describe('an import killed 20 times and resumed all at once', () => {
       await failInterruptedUploads(ctx, new Date(Date.now() + INTERRUPTED_UPLOAD_MS + 60_000));
       // A server's worker takes every queued import at once, as its runner claims them.
       const jobs = new JobRunner(ctx.db, { batchSize: 32 });
-      registerImportJob({ ...ctx, jobs });
+      jobs.register(IMPORT_JOB, (job) => runImportJob(ctx, job));
       const report = await jobs.runOnce(new Date());
       expect(report.failed).toBe(0);
       expect(report.claimed).toBeGreaterThan(1);

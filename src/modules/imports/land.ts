@@ -13,7 +13,7 @@
  * only once the batch before it committed, and under the import row's lock.
  */
 import { sql } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { auditId, recordAuditMany, type AuditEventInput } from '../../platform/audit/index.js';
 import { csvRow } from '../../platform/csv.js';
 import type { Trx } from '../../platform/db/database.js';

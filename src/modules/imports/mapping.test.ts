@@ -6,12 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { asOwner } from '../../../test/helpers/db.js';
 import { workspace } from '../contacts/contacts.test-helper.js';
-import { registerContactRoutes } from '../contacts/routes.js';
-import { registerImportRoutes } from './routes.js';
 
 let h: TestApp;
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerContactRoutes, registerImportRoutes] });
+  h = await createTestApp();
 });
 afterAll(async () => {
   await h.close();

@@ -11,14 +11,13 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { asOwner } from '../../../test/helpers/db.js';
 import { findByEmail } from '../contacts/index.js';
 import { workspace, type Ws } from '../contacts/contacts.test-helper.js';
-import { registerImportRoutes } from './routes.js';
 
 let h: TestApp;
 let base: string;
 let ws: Ws;
 beforeAll(async () => {
   // A small body limit: the upload streams past it.
-  h = await createTestApp({ modules: [registerImportRoutes], config: { bodyLimitBytes: 8192 } });
+  h = await createTestApp({ config: { bodyLimitBytes: 8192 } });
   base = await h.app.listen({ host: '127.0.0.1', port: 0 });
   ws = await workspace(h);
 });

@@ -9,7 +9,7 @@
  * (each batch then holds the workspace's landing lock throughout), or the
  * database has one connection (PGlite).
  */
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { KIND } from '../contacts/index.js';
 import type { CsvRecord } from './csv-reader.js';
 import { landBatch, resolveCompanies, type LandOutcome, type RunState } from './land.js';

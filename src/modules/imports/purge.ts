@@ -17,7 +17,7 @@
  * deletes. "now" is an argument (DESIGN.md rule 7).
  */
 import { sql } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { auditCode, auditId, recordAuditMany } from '../../platform/audit/index.js';
 import type { Database, Trx } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';

@@ -7,9 +7,10 @@ import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
-import { PermanentJobError, type JobRunner } from '../../platform/jobs/index.js';
+import type { JobDefinition } from '../../kernel/module.js';
+import { PermanentJobError, type JobContext } from '../../platform/jobs/index.js';
 import { ownerScope } from '../contacts/index.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
 import { ImportIdParamsSchema, ImportListQuerySchema, ImportListSchema, ImportStatusSchema } from './schemas.js';
@@ -32,13 +33,11 @@ function parseMapping(raw: string | undefined): unknown {
   }
 }
 
-const registered = new WeakSet<JobRunner>();
-
 /** The job that runs queued imports (a crashed run resumes here after its lease). */
-export function registerImportJob(ctx: Pick<AppContext, 'db' | 'vault' | 'now' | 'jobs'>): void {
-  if (registered.has(ctx.jobs)) return;
-  registered.add(ctx.jobs);
-  ctx.jobs.register(IMPORT_JOB, async (job) => {
+export const importJob: JobDefinition = { kind: IMPORT_JOB, run: (ctx, job) => runImportJob(ctx, job) };
+
+export async function runImportJob(ctx: Pick<AppContext, 'db' | 'vault' | 'now'>, job: JobContext): Promise<void> {
+  {
     const importId = job.payload.importId;
     if (job.workspaceId === null || typeof importId !== 'string' || !UUID_RE.test(importId)) {
       throw new PermanentJobError('import job without a workspace or import id');
@@ -50,11 +49,10 @@ export function registerImportJob(ctx: Pick<AppContext, 'db' | 'vault' | 'now' |
       if (job.retryAt === null) await finish(ctx, job.workspaceId, importId, 'failed', 'internal_error');
       throw err;
     }
-  });
+  }
 }
 
 export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
-  registerImportJob(ctx);
   void app.register(async (scope) => {
     await scope.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 } });
     const typed = scope.withTypeProvider<ZodTypeProvider>();

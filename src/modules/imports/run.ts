@@ -6,7 +6,7 @@
  * batch in flight; a new run starts again at the first record not committed.
  */
 import os from 'node:os';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { auditCode, auditId, recordAuditMany } from '../../platform/audit/index.js';
 import { defaultCountry, exactLookupValues, INDEX_NAMES, KIND } from '../contacts/index.js';
 import { BlindSet } from './blind-set.js';

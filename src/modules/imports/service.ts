@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { csvRow } from '../../platform/csv.js';
 import { AppError, validationFailed } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs/index.js';

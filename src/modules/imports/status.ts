@@ -1,6 +1,6 @@
 /** The status an import shows (GET /api/v1/imports/{id}, the CLI's --json), and the list of imports. */
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { badRequest } from '../../platform/errors.js';
 import { importPage, importRow, type ImportRow } from './queries.js';
 import type { ImportList, ImportStatusView } from './schemas.js';

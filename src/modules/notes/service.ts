@@ -4,13 +4,13 @@
  * audited: the route that shows a contact's notes records the read.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { auditId, recordAudit, type AuditEventInput } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { notFound } from '../../platform/errors.js';
 import { companyExists } from '../companies/service.js';
 import { visibleContactIds, type OwnerScope } from '../contacts/index.js';
-import { openMany, sealText, type SealedRef } from '../sealed-text/index.js';
+import { openMany, sealText, type SealedRef } from '../../platform/crypto/sealed-text.js';
 
 type Ctx = Pick<AppContext, 'vault' | 'now'>;
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { auditId, recordAudit } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { memberEmail } from '../identity/auth-common.js';

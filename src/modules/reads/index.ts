@@ -5,6 +5,10 @@
  * through `showing()` (answer.ts), which calls `recordPersonalRead` inside the
  * request's workspace transaction before it commits.
  */
+import { defineModule } from '../../kernel/module.js';
+import { purgeReadLedger as purgeLedger } from './ledger.js';
+import { registerNotificationRoutes as notificationRoutes } from './routes.js';
+
 export {
   recordPersonalRead,
   ReadBudgetRefusal,
@@ -25,3 +29,11 @@ export {
 } from './notifications.js';
 export { registerNotificationRoutes } from './routes.js';
 export { showing, installReadAnswerRule, personalFieldsOf, PERSONAL_FIELDS, type Shown } from './answer.js';
+
+export const readsModule = defineModule({
+  name: 'reads',
+  tables: ['read_ledger', 'read_window_counts', 'read_alerts', 'notifications'],
+  routes: notificationRoutes,
+  // Read-budget rows older than the rolling hour count for nothing (docs/reading-many-people.md).
+  jobs: [{ kind: 'reads.ledger_purge', every: 3_600, run: async (ctx) => void (await purgeLedger(ctx)) }],
+});

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import type { AuthState } from '../identity/auth-hook.js';
 import { DEFAULT_READ_BUDGET_PER_HOUR } from '../workspaces/settings-service.js';

@@ -6,12 +6,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { makeWorkspace, signInAs, tokenFor, type SignedIn } from '../../../test/helpers/auth.js';
 import { requireAuth } from '../identity/auth-hook.js';
 import { updateWorkspaceSettings } from '../workspaces/settings-service.js';
-import { purgeReadLedger, recordPersonalRead, registerNotificationRoutes } from './index.js';
+import { purgeReadLedger, recordPersonalRead } from './index.js';
 
 /** People the test route "shows", in a fixed order so pages are stable. */
 const PEOPLE = Array.from({ length: 300 }, () => randomUUID());
@@ -41,7 +41,7 @@ let offset = 0;
 const HOUR = 3_600_000;
 beforeAll(async () => {
   // The people routes first: the refusal hook must hold for routes registered before it too.
-  h = await createTestApp({ modules: [registerTestPeopleRoutes, registerNotificationRoutes], now: () => new Date(Date.now() + offset) });
+  h = await createTestApp({ extraRoutes: [registerTestPeopleRoutes], now: () => new Date(Date.now() + offset) });
 });
 afterAll(async () => {
   await h?.close();

@@ -1,4 +1,4 @@
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { auditRowsJson } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { AppError, tooManyRequests } from '../../platform/errors.js';

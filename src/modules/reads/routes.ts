@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { requireAuth } from '../identity/auth-hook.js';
 import { listNotifications, markNotificationRead } from './notifications.js';

@@ -7,14 +7,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { auditId, recordAudit } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';
-import { ownerScope, setSegmentScopeResolver } from '../contacts/index.js';
+import { ownerScope } from '../contacts/index.js';
 import { IdParamsSchema, SegmentInputSchema, SegmentListQuerySchema, SegmentPageSchema, SegmentPatchSchema, SegmentSchema } from './schemas.js';
-import { createSegment, deleteSegment, getSegment, listSegments, segmentListScope, updateSegment, type Caller } from './service.js';
+import { createSegment, deleteSegment, getSegment, listSegments, updateSegment, type Caller } from './service.js';
 
 const tags = ['segments'];
 
@@ -29,7 +29,6 @@ async function audited(trx: Trx, req: FastifyRequest, action: `segment.${string}
 
 /** The segments routes; also lets the contacts list narrow by `segmentId`. */
 export function registerSegmentRoutes(app: FastifyInstance, ctx: AppContext): void {
-  setSegmentScopeResolver((c, trx, ws, id) => segmentListScope(c, trx, ws, id));
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const inWorkspace = <T>(req: FastifyRequest, fn: (trx: Trx, caller: Caller) => Promise<T>): Promise<T> =>
     ctx.db.withWorkspace(requireAuth(req).workspaceId, async (trx) => fn(trx, await callerOf(trx, req)));

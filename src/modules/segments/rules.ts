@@ -5,7 +5,7 @@
  * collision, ≈ 1 in 4 billion per value and contact, a list never shows one).
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import { validationFailed, type FieldError } from '../../platform/errors.js';
 import {

@@ -3,14 +3,13 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { signInAs, type SignedIn } from '../../../test/helpers/auth.js';
 import { asOwner } from '../../../test/helpers/db.js';
 import { api, created, workspace, type Page } from '../contacts/contacts.test-helper.js';
-import { registerSegmentRoutes } from './routes.js';
 
 let h: TestApp;
 let c: ReturnType<typeof api>;
 // Minutes apart, so sessions stay within their idle timeout.
 let clock = new Date('2024-01-10T10:00:00Z');
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerSegmentRoutes], now: () => clock });
+  h = await createTestApp({ now: () => clock });
   c = api(h);
 });
 afterAll(async () => {

@@ -4,7 +4,7 @@
  * come from SQL over metadata and lookup rows and open no one's record.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import type { SealTarget } from '../../platform/crypto/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { badRequest, conflict, notFound } from '../../platform/errors.js';

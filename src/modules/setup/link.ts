@@ -1,4 +1,4 @@
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { issueSetupToken } from './service.js';
 
 /**

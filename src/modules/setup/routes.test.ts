@@ -5,7 +5,6 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { asOwner } from '../../../test/helpers/db.js';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
-import { registerSetupRoutes } from './routes.js';
 import { createSetupLinkStep } from './link.js';
 import { hashSetupToken, issueSetupToken } from './service.js';
 
@@ -22,7 +21,6 @@ describe('first-run setup', () => {
 
   beforeAll(async () => {
     h = await createTestApp({
-      modules: [registerSetupRoutes],
       config: { keys: { dir: keysDir, inline: undefined, dirIsDefault: false } },
     });
   });
@@ -100,7 +98,6 @@ describe('setup races and the printed link', () => {
   let h: TestApp;
   beforeAll(async () => {
     h = await createTestApp({
-      modules: [registerSetupRoutes],
       config: { keys: { dir: keysDir, inline: undefined, dirIsDefault: false } },
     });
   });

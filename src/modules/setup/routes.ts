@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { workspaceDepsFor } from '../workspaces/runtime.js';
 import { OwnerEmailSchema, OwnerPasswordSchema, SlugSchema, WorkspaceNameSchema } from '../workspaces/schemas.js';
 import type { WorkspaceDeps } from '../workspaces/service.js';

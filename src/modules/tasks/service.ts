@@ -4,13 +4,13 @@
  * outlives its contact: the title then reads as erased.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { auditCode, auditId, recordAudit, type AuditEventInput } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { conflict, forbidden, notFound, validationFailed } from '../../platform/errors.js';
 import { getVisibleContacts, visibleContactIds, type OwnerScope } from '../contacts/index.js';
 import { getDealRow, memberRef } from '../deals/service.js';
-import { displayName, openMany, sealText, type SealedRef } from '../sealed-text/index.js';
+import { displayName, openMany, sealText, type SealedRef } from '../../platform/crypto/sealed-text.js';
 
 type Ctx = Pick<AppContext, 'vault' | 'now'>;
 

@@ -9,7 +9,7 @@ import { AppError } from '../../platform/errors.js';
 import { asOwner, createTestDatabase, type TestDatabase } from '../../../test/helpers/db.js';
 import { testConfig } from '../../../test/helpers/app.js';
 import { PASSWORD_FLAG_WARNING, registerWorkspaceCommands, workspaceCreateCommand, type CliIo } from './cli.js';
-import { loadVault } from './runtime.js';
+import { loadVault } from '../../context.js';
 import type { WorkspaceDeps } from './service.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'confidant-cli-'));

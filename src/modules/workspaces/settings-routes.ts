@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app.js';
+import type { AppContext } from '../../kernel/context.js';
 import { auditCode, recordAudit } from '../../platform/audit/index.js';
 import { forbidden, validationFailed } from '../../platform/errors.js';
 import { auditActor, requireAuth } from '../identity/auth-hook.js';

@@ -3,13 +3,12 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { asOwner } from '../../../test/helpers/db.js';
 import { makeWorkspace, signInAs, tokenFor, type SignedIn } from '../../../test/helpers/auth.js';
 import { probeRoutes, testClock } from '../identity/members.test-helper.js';
-import { registerWorkspaceSettingsRoutes } from './settings-routes.js';
 
 const clock = testClock();
 let h: TestApp;
 
 beforeAll(async () => {
-  h = await createTestApp({ modules: [registerWorkspaceSettingsRoutes, probeRoutes], now: clock.now });
+  h = await createTestApp({ extraRoutes: [probeRoutes], now: clock.now });
 });
 afterAll(async () => {
   await h.close();

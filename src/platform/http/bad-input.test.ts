@@ -31,7 +31,7 @@ function testRoutes(app: FastifyInstance): void {
 let h: TestApp;
 let port: number;
 beforeAll(async () => {
-  h = await createTestApp({ modules: [testRoutes] });
+  h = await createTestApp({ extraRoutes: [testRoutes] });
   port = Number(new URL(await h.app.listen({ host: '127.0.0.1', port: 0 })).port);
 });
 afterAll(async () => {

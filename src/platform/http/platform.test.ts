@@ -25,7 +25,7 @@ function testRoutes(app: FastifyInstance): void {
 
 let h: TestApp;
 beforeAll(async () => {
-  h = await createTestApp({ modules: [testRoutes], config: { bodyLimitBytes: 2048, trustProxy: ['127.0.0.1'] } });
+  h = await createTestApp({ extraRoutes: [testRoutes], config: { bodyLimitBytes: 2048, trustProxy: ['127.0.0.1'] } });
 });
 afterAll(async () => {
   await h.close();

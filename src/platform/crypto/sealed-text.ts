@@ -5,9 +5,9 @@
  * Opening tolerates erased people: a list must not fail because one person in
  * it was crypto-shredded, so their items open as null ("erased").
  */
-import { DecryptionError, openJsonWithKey, type DataKey, type SealTarget, type Vault } from '../../platform/crypto/index.js';
+import { DecryptionError, openJsonWithKey, type DataKey, type SealTarget, type Vault } from './index.js';
 import { sql } from 'kysely';
-import type { Trx } from '../../platform/db/database.js';
+import type { Trx } from '../db/database.js';
 
 export interface SealedRef {
   table: string;
@@ -84,10 +84,10 @@ export function displayName(c: { firstName: string; lastName: string }): string 
 export async function resealRows(
   trx: Trx,
   vault: Pick<Vault, 'sealJson' | 'getSubjectKeys'>,
-  input: { workspaceId: string; table: 'notes' | 'tasks' | 'deals'; column: 'body' | 'record'; subjectColumn: 'contact_id' | 'subject_id'; fromSubject: string; toSubject: string },
+  input: { workspaceId: string; table: string; column: string; subjectColumn: 'contact_id' | 'subject_id'; fromSubject: string; toSubject: string },
 ): Promise<number> {
   const { workspaceId, table, column, subjectColumn, fromSubject, toSubject } = input;
-  // Identifiers come from the literal unions above, never from a request.
+  // Identifiers come from the owning module's code (its merge handler), never from a request.
   const rows = await sql<{ id: string; record_version: number; sealed: Buffer }>`
     select id, record_version, ${sql.ref(column)} as sealed from ${sql.table(table)}
     where workspace_id = ${workspaceId} and ${sql.ref(subjectColumn)} = ${fromSubject}`.execute(trx);

@@ -1,0 +1,9 @@
+/** Custom fields: the workspace's own contact fields. */
+import { defineModule } from '../../kernel/module.js';
+import { registerCustomFieldRoutes } from './routes.js';
+
+export const customFieldsModule = defineModule({
+  name: 'custom-fields',
+  tables: ['custom_fields'],
+  routes: registerCustomFieldRoutes,
+});

@@ -1,0 +1,21 @@
+/** Workspaces: creating one (CLI, setup) and its settings. */
+import { recordAudit } from '../../platform/audit/record.js';
+import { defineModule } from '../../kernel/module.js';
+import { registerWorkspaceCommands } from './cli.js';
+import { registerWorkspaceSettingsRoutes } from './settings-routes.js';
+
+export { workspaceDepsFor } from './runtime.js';
+export { workspaceCount } from './queries.js';
+export { createWorkspace, type WorkspaceDeps } from './service.js';
+export type { CreatedWorkspace } from './schemas.js';
+
+export const workspacesModule = defineModule({
+  name: 'workspaces',
+  tables: ['workspaces'],
+  routes: registerWorkspaceSettingsRoutes,
+  commands: (program, cli) =>
+    void registerWorkspaceCommands(program, async () => {
+      const rt = await cli.openRuntime();
+      return { deps: { db: rt.db, vault: rt.vault, recordAudit }, close: () => rt.close() };
+    }),
+});
