@@ -2,6 +2,7 @@
 // here (a floating promise can lose an audit event or a transaction).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { moduleDoors } from './tools/eslint-module-doors.mjs';
 
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', 'data', 'web/dist', 'coverage', '**/*.mjs', 'eslint.config.js'] },
@@ -21,5 +22,10 @@ export default tseslint.config(
       '@typescript-eslint/only-throw-error': 'off',
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { confidant: { rules: { 'module-doors': moduleDoors } } },
+    rules: { 'confidant/module-doors': 'error' },
   },
 );

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../kernel/context.js';
 import { listAuditEvents, verifyAudit, type AuditEventView } from '../../platform/audit/index.js';
 import { badRequest } from '../../platform/errors.js';
-import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { auditActor, requireAuth } from '../../kernel/auth.js';
 import { exportAuditCsv } from './export.js';
 import {
   AuditFiltersSchema,

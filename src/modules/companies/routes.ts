@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../kernel/context.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
-import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { auditActor, requireAuth } from '../../kernel/auth.js';
 import { listCompanies, type CompanySort } from './list.js';
 import { CompanySchema, CreateCompanySchema, IdParamsSchema, ListQuerySchema, PatchCompanySchema, view } from './schemas.js';
 import { createCompanies, deleteCompany, findCompaniesByName, getCompany, updateCompany, type WriteContext } from './service.js';

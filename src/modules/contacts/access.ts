@@ -1,7 +1,7 @@
 /** Who may see which contact: record visibility (workspace setting) on top of permissions. */
 import type { Trx } from '../../platform/db/database.js';
 import { notFound } from '../../platform/errors.js';
-import type { AuthState } from '../identity/auth-hook.js';
+import type { AuthState } from '../../kernel/auth.js';
 import { contactRowsByIds, salesSeeOwnOnly, type ContactRow } from './queries.js';
 
 /**

@@ -9,7 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../kernel/context.js';
 import { auditCode, auditId, recordAudit } from '../../platform/audit/index.js';
 import { forbidden } from '../../platform/errors.js';
-import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { auditActor, requireAuth } from '../../kernel/auth.js';
 import { showing } from '../reads/index.js';
 import { mergeContacts, MergeInputSchema } from './merge.js';
 import { ContactSchema } from './schemas.js';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import { validationFailed } from '../../platform/errors.js';
-import type { AuthState } from '../identity/auth-hook.js';
+import type { AuthState } from '../../kernel/auth.js';
 import { visibleRow } from './access.js';
 import { deleteContact, updateContact, type UpdateResult } from './mutate.js';
 import type { ContactRow } from './queries.js';

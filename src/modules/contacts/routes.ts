@@ -9,7 +9,7 @@ import type { AppContext } from '../../kernel/context.js';
 import { auditCode, listAuditEvents, recordAudit } from '../../platform/audit/index.js';
 import { badRequest, notFound, PROBLEM_BASE } from '../../platform/errors.js';
 import { idempotentCreate, REPLAYED_HEADER } from '../../platform/http/idempotency.js';
-import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { auditActor, requireAuth } from '../../kernel/auth.js';
 import { showing } from '../reads/index.js';
 import { ownerScope, visibleRow } from './access.js';
 import { companyExists } from './deps.js';

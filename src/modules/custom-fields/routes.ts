@@ -5,7 +5,7 @@ import type { AppContext } from '../../kernel/context.js';
 import { badRequest } from '../../platform/errors.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { text } from '../../platform/http/text.js';
-import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { auditActor, requireAuth } from '../../kernel/auth.js';
 import { DATA_CATEGORIES, FIELD_TYPES } from './queries.js';
 import { createCustomField, getCustomField, listCustomFields, updateCustomField, type CustomField, type FieldActor } from './service.js';
 

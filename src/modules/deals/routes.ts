@@ -9,7 +9,7 @@ import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { ownerScope, visibleContactIds } from '../contacts/index.js';
-import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { auditActor, requireAuth } from '../../kernel/auth.js';
 import { showing } from '../reads/index.js';
 import * as p from './pipelines.js';
 import {

@@ -8,7 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../kernel/context.js';
 import { auditCode, auditId, recordAudit } from '../../platform/audit/index.js';
-import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { auditActor, requireAuth } from '../../kernel/auth.js';
 import { createExport, exportChunks, exportForDownload } from './service.js';
 
 const tags = ['contacts'];

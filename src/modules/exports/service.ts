@@ -15,7 +15,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { listContacts, ownerScope, type ContactView, type ListScope } from '../contacts/index.js';
 import { segmentScope } from '../contacts/segment-scope.js';
 import { memberEmail } from '../identity/auth-common.js';
-import { auditActor, type AuthState } from '../identity/auth-hook.js';
+import { auditActor, type AuthState } from '../../kernel/auth.js';
 import { notifyMembers } from '../reads/index.js';
 
 export interface ContactExportsTable {

@@ -12,7 +12,7 @@ import { badRequest, notFound } from '../../platform/errors.js';
 import type { JobDefinition } from '../../kernel/module.js';
 import { PermanentJobError, type JobContext } from '../../platform/jobs/index.js';
 import { ownerScope } from '../contacts/index.js';
-import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { auditActor, requireAuth } from '../../kernel/auth.js';
 import { ImportIdParamsSchema, ImportListQuerySchema, ImportListSchema, ImportStatusSchema } from './schemas.js';
 import { createImport, errorFile, finish, IMPORT_JOB, importStatus, runImport } from './service.js';
 import { errorFileExpired, errorFileGone } from './purge.js';

@@ -3,7 +3,7 @@ import type { AppContext } from '../../kernel/context.js';
 import { auditId, recordAudit } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { memberEmail } from '../identity/auth-common.js';
-import { auditActor, type AuthState } from '../identity/auth-hook.js';
+import { auditActor, type AuthState } from '../../kernel/auth.js';
 import { claimAlert } from './ledger.js';
 import { notifyMembers } from './notifications.js';
 

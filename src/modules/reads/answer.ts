@@ -17,7 +17,7 @@ import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
-import { requireAuth, type AuthState } from '../identity/auth-hook.js';
+import { requireAuth, type AuthState } from '../../kernel/auth.js';
 import { recordPersonalRead, type PersonalRead, type ReadPurpose } from './record.js';
 
 declare module 'fastify' {

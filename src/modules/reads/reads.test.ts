@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../kernel/context.js';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { makeWorkspace, signInAs, tokenFor, type SignedIn } from '../../../test/helpers/auth.js';
-import { requireAuth } from '../identity/auth-hook.js';
+import { requireAuth } from '../../kernel/auth.js';
 import { updateWorkspaceSettings } from '../workspaces/settings-service.js';
 import { purgeReadLedger, recordPersonalRead } from './index.js';
 

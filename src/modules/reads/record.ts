@@ -2,7 +2,7 @@ import type { AppContext } from '../../kernel/context.js';
 import { auditRowsJson } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { AppError, tooManyRequests } from '../../platform/errors.js';
-import { auditActor, type AuthState } from '../identity/auth-hook.js';
+import { auditActor, type AuthState } from '../../kernel/auth.js';
 import { recordOverrun, type BudgetOverrun } from './alert.js';
 import { actorKey, recordRead, secondsUntilFits } from './ledger.js';
 

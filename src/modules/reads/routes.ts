@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../kernel/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
-import { requireAuth } from '../identity/auth-hook.js';
+import { requireAuth } from '../../kernel/auth.js';
 import { listNotifications, markNotificationRead } from './notifications.js';
 import { installReadAnswerRule } from './answer.js';
 import { ReadBudgetRefusal } from './record.js';

@@ -11,7 +11,7 @@ import type { AppContext } from '../../kernel/context.js';
 import { auditId, recordAudit } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
-import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { auditActor, requireAuth } from '../../kernel/auth.js';
 import { ownerScope } from '../contacts/index.js';
 import { IdParamsSchema, SegmentInputSchema, SegmentListQuerySchema, SegmentPageSchema, SegmentPatchSchema, SegmentSchema } from './schemas.js';
 import { createSegment, deleteSegment, getSegment, listSegments, updateSegment, type Caller } from './service.js';

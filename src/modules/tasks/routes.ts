@@ -7,7 +7,7 @@ import type { Trx } from '../../platform/db/database.js';
 import { validationFailed } from '../../platform/errors.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { ownerScope, visibleContactIds } from '../contacts/index.js';
-import { auditActor, requireAuth } from '../identity/auth-hook.js';
+import { auditActor, requireAuth } from '../../kernel/auth.js';
 import { showing } from '../reads/index.js';
 import { createTask, deleteTask, getTask, shownBy, taskRows, taskViews, updateTask, type TaskWrite } from './service.js';
 
