@@ -1,3 +1,4 @@
+/* eslint-disable */
 /**
  * Generated from the server's OpenAPI document by scripts/api-types.ts
  * (openapi-typescript). Do not edit: run `npm run api-types` after changing a route's schema.
