@@ -56,7 +56,7 @@ export const useDisableTotp = () =>
 
 export type SessionItem = ApiItem<'/api/v1/auth/sessions'>;
 export function useSessions() {
-  return useQuery<{ items: SessionItem[] }, ApiError>({
+  return useQuery<ApiResponse<'/api/v1/auth/sessions'>, ApiError>({
     queryKey: ['sessions'],
     queryFn: ({ signal }) => api('/api/v1/auth/sessions', { signal }),
   });

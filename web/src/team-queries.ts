@@ -17,7 +17,7 @@ function useChange<TIn, TOut = unknown>(fn: (input: TIn) => Promise<TOut>, key: 
 }
 
 export function useMembers() {
-  return useQuery<{ items: Member[] }, ApiError>({
+  return useQuery<ApiResponse<'/api/v1/members'>, ApiError>({
     queryKey: ['members'],
     queryFn: ({ signal }) => api('/api/v1/members?limit=200', { signal }),
   });
@@ -29,7 +29,7 @@ export const useRemoveMember = () => useChange<string>((id) => api(member(id), {
 export const useResetMemberTotp = () => useChange<string>((id) => api(`${member(id)}/totp-reset`, { method: 'POST', body: {} }), 'members');
 
 export function useTokens() {
-  return useQuery<{ items: ApiToken[] }, ApiError>({
+  return useQuery<ApiResponse<'/api/v1/tokens'>, ApiError>({
     queryKey: ['tokens'],
     queryFn: ({ signal }) => api('/api/v1/tokens', { signal }),
   });
@@ -55,7 +55,7 @@ export function auditQuery(filters: AuditFilters): URLSearchParams {
 }
 
 export function useAuditEvents(filters: AuditFilters) {
-  return useInfiniteQuery<{ items: AuditEvent[]; nextCursor: string | null }, ApiError>({
+  return useInfiniteQuery<ApiResponse<'/api/v1/audit-events'>, ApiError>({
     queryKey: ['audit', filters],
     initialPageParam: null,
     queryFn: ({ pageParam, signal }) => {
