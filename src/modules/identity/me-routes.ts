@@ -5,7 +5,23 @@ import { z } from 'zod';
 import type { AppContext } from '../../kernel/context.js';
 import { notFound } from '../../platform/errors.js';
 import { requireAuth } from './auth-hook.js';
+import { PERMISSIONS, ROLE_DESCRIPTIONS, ROLE_PERMISSIONS } from './permissions.js';
 import { ROLES } from './users.js';
+
+/**
+ * The whole permission matrix, sent with /me so the web UI shows the server's
+ * own table (team page, home page) without importing server code. The same
+ * for every member: it says what each role may do, not what this member may.
+ */
+const PermissionMatrixSchema = z.object({
+  permissions: z.array(z.enum(PERMISSIONS)),
+  roles: z.array(z.object({ role: z.enum(ROLES), description: z.string(), permissions: z.array(z.enum(PERMISSIONS)) })),
+});
+
+const PERMISSION_MATRIX: z.infer<typeof PermissionMatrixSchema> = {
+  permissions: [...PERMISSIONS],
+  roles: ROLES.map((role) => ({ role, description: ROLE_DESCRIPTIONS[role], permissions: [...ROLE_PERMISSIONS[role]] })),
+};
 
 export const MeSchema = z.object({
   id: z.uuid(),
@@ -17,6 +33,7 @@ export const MeSchema = z.object({
   mustEnrol: z.boolean(),
   permissions: z.array(z.string()),
   csrfToken: z.string(),
+  permissionMatrix: PermissionMatrixSchema,
 });
 
 /** `GET /api/v1/me`: who I am, what I may do, and the CSRF token after a reload. */
@@ -49,6 +66,7 @@ export function registerMeRoutes(app: FastifyInstance, ctx: AppContext): void {
           mustEnrol: auth.mustEnrol,
           permissions: [...auth.permissions].sort(),
           csrfToken: auth.csrfToken ?? '',
+          permissionMatrix: PERMISSION_MATRIX,
         };
       });
     },
