@@ -4,4 +4,4 @@ export { auditActor, requireAuth, type AuditActor, type AuthState, type SessionS
 export type { AppContext } from './context.js';
 export { Hooks, type HookHandlers, type HookName, type HookPoints } from './hooks.js';
 export { defineModule, type CliKit, type JobDefinition, type ModuleDefinition, type OperatorRuntime, type ReindexerDefinition } from './module.js';
-export { inWorkspace, type WorkspaceCall } from './route.js';
+export { inWorkspace } from './route.js';
