@@ -11,6 +11,11 @@ import { registerUserCommands } from './totp-cli.js';
 import { registerTotpRoutes } from './totp-routes.js';
 import { EMAIL_INDEX, reindexUserEmails } from './users.js';
 
+// The door: what other modules use.
+export { actorLabels, membersWithRoles, type ActorLabels, type Recipient } from './directory.js';
+export { createUser, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, type UserVault } from './users.js';
+export { notifyOwners } from './members-queries.js';
+
 export const identityModule = defineModule({
   name: 'identity',
   tables: ['users', 'sessions', 'api_tokens', 'invitations', 'password_resets', 'recovery_codes', 'auth_throttle'],

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CliKit, OperatorRuntime } from '../../kernel/module.js';
 import { workspaceIdBySlug } from '../../platform/db/workspace-by-slug.js';
 import { auditId, recordAudit } from '../../platform/audit/index.js';
-import { describeCliError } from '../workspaces/cli.js';
+import { describeCliError } from '../../kernel/cli.js';
 import { MAX_TOKEN_DAYS, issueToken, revokeToken } from './tokens-routes.js';
 
 export interface TokenCreateOptions {

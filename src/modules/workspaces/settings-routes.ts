@@ -5,7 +5,8 @@ import type { AppContext } from '../../kernel/context.js';
 import { auditCode, recordAudit } from '../../platform/audit/index.js';
 import { forbidden, validationFailed } from '../../platform/errors.js';
 import { auditActor, requireAuth } from '../../kernel/auth.js';
-import { notifyOwners } from '../identity/members-queries.js';
+import { inWorkspace } from '../../kernel/route.js';
+import { notifyOwners } from '../identity/index.js';
 import { SlugSchema, WorkspaceNameSchema } from './schemas.js';
 import { RecordVisibilitySchema, markClosing, readWorkspaceSettings, updateWorkspaceSettings } from './settings-service.js';
 
@@ -54,10 +55,7 @@ export function registerWorkspaceSettingsRoutes(app: FastifyInstance, ctx: AppCo
   typed.get('/api/v1/workspace', {
     config: { permission: 'workspace:manage' },
     schema: { tags: ['workspace'], summary: 'Workspace settings', response: { 200: WorkspaceSettingsSchema } },
-  }, async (req) => {
-    const auth = requireAuth(req);
-    return ctx.db.withWorkspace(auth.workspaceId, (trx) => readWorkspaceSettings(trx, ctx.vault, auth.workspaceId));
-  });
+  }, inWorkspace(ctx, ({ auth, trx }) => readWorkspaceSettings(trx, ctx.vault, auth.workspaceId)));
 
   typed.patch('/api/v1/workspace', {
     config: { permission: 'workspace:manage' },
