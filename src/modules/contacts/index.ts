@@ -22,9 +22,9 @@ export { normalizeCountry, normalizeTag } from './normalize.js';
 export { openRecords } from './record.js';
 export { canSee, ownerScope, visibleRow, type OwnerScope } from './access.js';
 export { reindexContacts, INDEXES, TOKEN_INDEX, INDEX_NAMES } from './lookup.js';
-export { normalizeEmail, normalizePhone } from './normalize.js';
+export { isValidEmail, normalizeEmail, normalizePhone } from './normalize.js';
 export { defaultCountry } from './queries.js';
-export type { ContactInput, ContactPatch, ContactView, LawfulBasis } from './schemas.js';
+export { LAWFUL_BASES, type ContactInput, type ContactPatch, type ContactView, type LawfulBasis } from './schemas.js';
 export type { ContactRecord } from './record.js';
 export { mergeContacts, MERGE_FIELDS, type MergeHook, type MergeHookInput, type MergeInput } from './merge.js';
 

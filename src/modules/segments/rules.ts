@@ -9,10 +9,9 @@ import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import { validationFailed, type FieldError } from '../../platform/errors.js';
 import {
-  countryOf, defaultCountry, INDEXES, KIND, normalizeCountry, normalizeEmail, normalizePhone, normalizeTag, termOf, termsLiteral, valueOfIndex, workspaceTag,
+  countryOf, defaultCountry, INDEXES, isValidEmail, KIND, normalizeCountry, normalizeEmail, normalizePhone, normalizeTag, termOf, termsLiteral, valueOfIndex, workspaceTag,
   type ContactRecord, type ListScope,
 } from '../contacts/index.js';
-import { isValidEmail } from '../contacts/normalize.js';
 import type { Rule } from './schemas.js';
 
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { text } from '../../platform/http/text.js';
-import { LAWFUL_BASES } from '../contacts/schemas.js';
+import { LAWFUL_BASES } from '../contacts/index.js';
 
 const at = z.iso.datetime({ offset: true });
 
