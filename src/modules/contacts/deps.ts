@@ -4,3 +4,5 @@
  */
 export { companyExists, getCompanyNames, type CompanyRenameHook } from '../companies/index.js';
 export { validateCustomFieldValues } from '../custom-fields/index.js';
+export { isMember as memberExists } from '../identity/index.js';
+export { defaultPhoneCountry as defaultCountry, salesSeeOwnOnly } from '../workspaces/index.js';

@@ -11,6 +11,8 @@ import { registerUserCommands } from './totp-cli.js';
 import { registerTotpRoutes } from './totp-routes.js';
 import { EMAIL_INDEX, reindexUserEmails } from './users.js';
 
+export { isMember } from './directory.js';
+
 export const identityModule = defineModule({
   name: 'identity',
   tables: ['users', 'sessions', 'api_tokens', 'invitations', 'password_resets', 'recovery_codes', 'auth_throttle'],
