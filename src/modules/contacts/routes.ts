@@ -2,7 +2,7 @@
  * /api/v1/contacts (API.md "Contacts"): parse, authorize, call the service,
  * audit in the same transaction, shape the answer.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../kernel/context.js';
@@ -10,6 +10,7 @@ import { auditCode, listAuditEvents, recordAudit } from '../../platform/audit/in
 import { badRequest, notFound, PROBLEM_BASE } from '../../platform/errors.js';
 import { idempotentCreate, REPLAYED_HEADER } from '../../platform/http/idempotency.js';
 import { auditActor, requireAuth } from '../../kernel/auth.js';
+import { inWorkspace, type WorkspaceCall } from '../../kernel/route.js';
 import { showing } from '../reads/index.js';
 import { ownerScope, visibleRow } from './access.js';
 import { companyExists } from './deps.js';
@@ -23,6 +24,8 @@ import { createContacts, findDuplicate, toView, visibleContactIds } from './serv
 const tags = ['contacts'];
 const Empty = z.null();
 const AccessLogQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(100).optional() }).strict();
+// inWorkspace's handler names its request's shape: its generics cannot see the route's schema.
+type AccessLogCall = WorkspaceCall<FastifyRequest<{ Params: z.output<typeof IdParamsSchema>; Querystring: z.output<typeof AccessLogQuerySchema> }>, FastifyReply>;
 
 /** camelCase field names as audit codes (names, never values). */
 const fieldCodes = (fields: readonly string[]) => fields.map((f) => auditCode(f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)));
@@ -152,20 +155,17 @@ function registerContactReads(app: FastifyInstance, ctx: AppContext): void {
   typed.get('/api/v1/contacts/:id/access-log', {
     config: { permission: 'contacts:read' },
     schema: { tags, summary: "Who read or changed this person's data, newest first", params: IdParamsSchema, querystring: AccessLogQuerySchema, response: { 200: AccessLogSchema } },
-  }, async (req) => {
-    const auth = requireAuth(req);
-    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
-      await visibleRow(trx, auth, req.params.id);
-      try {
-        const page = await listAuditEvents(trx, { subjectId: req.params.id, limit: req.query.limit, cursor: req.query.cursor ?? null });
-        return {
-          items: page.items.map((e) => ({ at: e.at, action: e.action, actorId: e.actorId, actorType: e.actorType, purpose: e.purpose })),
-          nextCursor: page.nextCursor,
-        };
-      } catch (err) {
-        if (err instanceof RangeError) throw badRequest('The cursor is not one this list gave out.', [{ path: 'querystring.cursor', message: 'invalid cursor' }]);
-        throw err;
-      }
-    });
-  });
+  }, inWorkspace(ctx, async ({ req, auth, trx }: AccessLogCall) => {
+    await visibleRow(trx, auth, req.params.id);
+    try {
+      const page = await listAuditEvents(trx, { subjectId: req.params.id, limit: req.query.limit, cursor: req.query.cursor ?? null });
+      return {
+        items: page.items.map((e) => ({ at: e.at, action: e.action, actorId: e.actorId, actorType: e.actorType, purpose: e.purpose })),
+        nextCursor: page.nextCursor,
+      };
+    } catch (err) {
+      if (err instanceof RangeError) throw badRequest('The cursor is not one this list gave out.', [{ path: 'querystring.cursor', message: 'invalid cursor' }]);
+      throw err;
+    }
+  }));
 }
