@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../kernel/context.js';
 import { listAuditEvents } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
-import { ownerScope, visibleRow, type OwnerScope } from '../contacts/access.js';
+import { ownerScope, visibleRow, type OwnerScope } from '../contacts/index.js';
 import { dealViews, dealsOfContact } from '../deals/index.js';
 import { listNotes } from '../notes/index.js';
 import { showing } from '../reads/index.js';

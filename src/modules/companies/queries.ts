@@ -120,9 +120,3 @@ export async function rowsAfter(trx: Trx, workspaceId: string, afterId: string |
   if (afterId) q = q.where('id', '>', afterId);
   return q.orderBy('id').limit(limit).execute();
 }
-
-export async function ownerIsMember(trx: Trx, workspaceId: string, userId: string): Promise<boolean> {
-  if (!isUuid(userId)) return false;
-  const r = await trx.selectFrom('users').select('id').where('workspace_id', '=', workspaceId).where('id', '=', userId).executeTakeFirst();
-  return r !== undefined;
-}

@@ -1,13 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../kernel/context.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { auditActor, requireAuth } from '../../kernel/auth.js';
+import { inWorkspace } from '../../kernel/route.js';
 import { listCompanies, type CompanySort } from './list.js';
 import { CompanySchema, CreateCompanySchema, IdParamsSchema, ListQuerySchema, PatchCompanySchema, view } from './schemas.js';
 import { createCompanies, deleteCompany, findCompaniesByName, getCompany, updateCompany, type WriteContext } from './service.js';
-import type { FastifyRequest } from 'fastify';
 
 /**
  * Companies (API.md "Contacts ... Companies with the same shape"). A company
@@ -47,35 +47,26 @@ export function registerCompanyRoutes(app: FastifyInstance, ctx: AppContext): vo
       querystring: ListQuerySchema,
       response: { 200: z.object({ items: z.array(CompanySchema), nextCursor: z.string().nullable() }) },
     },
-  }, async (req) => {
-    const auth = requireAuth(req);
+  }, async (req) => inWorkspace(ctx, req, async (trx, auth) => {
     const { limit, cursor, sort, q, name } = req.query;
-    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
-      if (name !== undefined) {
-        // An exact lookup is small (same-named companies): one page, no cursor.
-        const found = await findCompaniesByName(trx, ctx.vault, auth.workspaceId, name);
-        return { items: found.slice(0, limit).map(view), nextCursor: null };
-      }
-      const page = await listCompanies(trx, ctx.vault, { workspaceId: auth.workspaceId, limit, cursor, sort: sort as CompanySort, q });
-      return { items: page.items.map(view), nextCursor: page.nextCursor };
-    });
-  });
+    if (name !== undefined) {
+      // An exact lookup is small (same-named companies): one page, no cursor.
+      const found = await findCompaniesByName(trx, ctx.vault, auth.workspaceId, name);
+      return { items: found.slice(0, limit).map(view), nextCursor: null };
+    }
+    const page = await listCompanies(trx, ctx.vault, { workspaceId: auth.workspaceId, limit, cursor, sort: sort as CompanySort, q });
+    return { items: page.items.map(view), nextCursor: page.nextCursor };
+  }));
 
   typed.get('/api/v1/companies/:id', {
     config: { permission: 'contacts:read' },
     schema: { tags: ['companies'], summary: 'A company', params: IdParamsSchema, response: { 200: CompanySchema } },
-  }, async (req) => {
-    const auth = requireAuth(req);
-    return view(await ctx.db.withWorkspace(auth.workspaceId, (trx) => getCompany(trx, ctx.vault, auth.workspaceId, req.params.id)));
-  });
+  }, async (req) => inWorkspace(ctx, req, async (trx, auth) => view(await getCompany(trx, ctx.vault, auth.workspaceId, req.params.id))));
 
   typed.patch('/api/v1/companies/:id', {
     config: { permission: 'contacts:write' },
     schema: { tags: ['companies'], summary: 'Change a company (null clears a field)', params: IdParamsSchema, body: PatchCompanySchema, response: { 200: CompanySchema } },
-  }, async (req) => {
-    const w = writeContext(req);
-    return view(await ctx.db.withWorkspace(w.workspaceId, (trx) => updateCompany(trx, ctx, w, req.params.id, req.body)));
-  });
+  }, async (req) => inWorkspace(ctx, req, async (trx) => view(await updateCompany(trx, ctx, writeContext(req), req.params.id, req.body))));
 
   typed.delete('/api/v1/companies/:id', {
     config: { permission: 'contacts:delete' },

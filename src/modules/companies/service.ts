@@ -4,6 +4,7 @@ import type { Trx } from '../../platform/db/database.js';
 import type { Hooks } from '../../kernel/hooks.js';
 import type { SealTarget } from '../../platform/crypto/index.js';
 import { conflict, notFound, validationFailed } from '../../platform/errors.js';
+import { isMember } from '../identity/index.js';
 import { NAME_INDEX, TOKEN_BITS, TOKEN_INDEX, namePrefixes, normalizeName } from './normalize.js';
 import * as q from './queries.js';
 
@@ -82,7 +83,8 @@ async function indexers(trx: Trx, vault: CompanyVault, workspaceId: string) {
 }
 
 async function checkOwner(trx: Trx, workspaceId: string, ownerId: string | null | undefined): Promise<void> {
-  if (ownerId && !(await q.ownerIsMember(trx, workspaceId, ownerId))) {
+  // Not a uuid: no member has it (asked of identity, which owns the members).
+  if (ownerId && !(q.isUuid(ownerId) && (await isMember(trx, workspaceId, ownerId)))) {
     throw validationFailed([{ path: 'ownerId', message: 'No member of this workspace has this id.' }]);
   }
 }

@@ -2,7 +2,8 @@
 import type { Trx } from '../../platform/db/database.js';
 import { notFound } from '../../platform/errors.js';
 import type { AuthState } from '../../kernel/auth.js';
-import { contactRowsByIds, salesSeeOwnOnly, type ContactRow } from './queries.js';
+import { salesSeeOwnOnly } from './deps.js';
+import { contactRowsByIds, type ContactRow } from './queries.js';
 
 /**
  * A request's record visibility: undefined sees every contact; a member id

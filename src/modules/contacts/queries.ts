@@ -201,23 +201,8 @@ export async function deleteContactRow(trx: Trx, workspaceId: string, id: string
   await trx.deleteFrom('contacts').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 }
 
-/** The workspace's default phone country (ISO 3166 alpha-2), or null. */
-export async function defaultCountry(trx: Trx, workspaceId: string): Promise<string | null> {
-  const r = await sql<{ c: string | null }>`select settings->>'defaultCountry' as c from workspaces where id = ${workspaceId}`.execute(trx);
-  const c = r.rows[0]?.c ?? null;
-  return c && /^[A-Z]{2}$/.test(c) ? c : null;
-}
-
-export async function memberExists(trx: Trx, workspaceId: string, userId: string): Promise<boolean> {
-  const r = await sql<{ one: number }>`select 1 as one from users where workspace_id = ${workspaceId} and id = ${userId}`.execute(trx);
-  return r.rows.length > 0;
-}
-
-/** Whether members of role sales see only their own contacts (workspace setting recordVisibility.sales). */
-export async function salesSeeOwnOnly(trx: Trx, workspaceId: string): Promise<boolean> {
-  const r = await sql<{ v: string | null }>`select settings->'recordVisibility'->>'sales' as v from workspaces where id = ${workspaceId}`.execute(trx);
-  return r.rows[0]?.v === 'own';
-}
+/** Whether a user is a member of the workspace: identity answers it (deps.ts); prepare.ts asks here. */
+export { memberExists } from './deps.js';
 
 /** A company's contacts after `afterId`, in id order (index contacts_company_id). */
 export async function companyContactsAfter(trx: Trx, workspaceId: string, companyId: string, afterId: string | null, limit: number): Promise<ContactRow[]> {

@@ -10,6 +10,7 @@ import { auditCode, listAuditEvents, recordAudit } from '../../platform/audit/in
 import { badRequest, notFound, PROBLEM_BASE } from '../../platform/errors.js';
 import { idempotentCreate, REPLAYED_HEADER } from '../../platform/http/idempotency.js';
 import { auditActor, requireAuth } from '../../kernel/auth.js';
+import { inWorkspace } from '../../kernel/route.js';
 import { showing } from '../reads/index.js';
 import { ownerScope, visibleRow } from './access.js';
 import { companyExists } from './deps.js';
@@ -152,20 +153,17 @@ function registerContactReads(app: FastifyInstance, ctx: AppContext): void {
   typed.get('/api/v1/contacts/:id/access-log', {
     config: { permission: 'contacts:read' },
     schema: { tags, summary: "Who read or changed this person's data, newest first", params: IdParamsSchema, querystring: AccessLogQuerySchema, response: { 200: AccessLogSchema } },
-  }, async (req) => {
-    const auth = requireAuth(req);
-    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
-      await visibleRow(trx, auth, req.params.id);
-      try {
-        const page = await listAuditEvents(trx, { subjectId: req.params.id, limit: req.query.limit, cursor: req.query.cursor ?? null });
-        return {
-          items: page.items.map((e) => ({ at: e.at, action: e.action, actorId: e.actorId, actorType: e.actorType, purpose: e.purpose })),
-          nextCursor: page.nextCursor,
-        };
-      } catch (err) {
-        if (err instanceof RangeError) throw badRequest('The cursor is not one this list gave out.', [{ path: 'querystring.cursor', message: 'invalid cursor' }]);
-        throw err;
-      }
-    });
-  });
+  }, async (req) => inWorkspace(ctx, req, async (trx, auth) => {
+    await visibleRow(trx, auth, req.params.id);
+    try {
+      const page = await listAuditEvents(trx, { subjectId: req.params.id, limit: req.query.limit, cursor: req.query.cursor ?? null });
+      return {
+        items: page.items.map((e) => ({ at: e.at, action: e.action, actorId: e.actorId, actorType: e.actorType, purpose: e.purpose })),
+        nextCursor: page.nextCursor,
+      };
+    } catch (err) {
+      if (err instanceof RangeError) throw badRequest('The cursor is not one this list gave out.', [{ path: 'querystring.cursor', message: 'invalid cursor' }]);
+      throw err;
+    }
+  }));
 }

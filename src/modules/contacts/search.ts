@@ -3,18 +3,17 @@
  * lookups narrow to candidates; every candidate is decrypted in batches (one
  * key query per batch) and re-checked before it is shown or counted.
  */
-import type { RawBuilder } from 'kysely';
 import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
-import { AppError, badRequest, validationFailed } from '../../platform/errors.js';
+import { badRequest, validationFailed } from '../../platform/errors.js';
 import { candidateCount, candidateEstimate, candidateRows, countVisible, keyOf, termHolders, type BlindFilter, type CandidateQuery, type KeyOrder, type Keyset } from './candidates.js';
-import { getCompanyNames } from './deps.js';
 import { INDEXES, TOKEN_INDEX } from './lookup.js';
 import { matchesAll, normalizeEmail, normalizeTag, queryToken, queryWords } from './normalize.js';
-import { KIND, type ContactRow } from './queries.js';
+import { encodeCursor, verifyBatch, type Cursor, type ListRequest, type Match, type Plan } from './matches.js';
+import { KIND } from './queries.js';
 import { openRecords, searchableWords, type ContactRecord } from './record.js';
 import { termOf, valueOfIndex, workspaceTag } from './terms.js';
-import type { ContactView, ListQuery } from './schemas.js';
+import type { ContactView } from './schemas.js';
 import { toView } from './service.js';
 import { sortInMemory } from './sort-memory.js';
 
@@ -22,20 +21,6 @@ type Ctx = Pick<AppContext, 'vault' | 'now'>;
 
 /** Totals are exact up to this, then "1,000+". */
 export const TOTAL_CAP = 1000;
-/** Personal-field sorts happen in memory on result sets up to this (API.md). */
-export const MEMORY_SORT_CAP = 2000;
-
-/** A narrowing the contacts module does not know the meaning of (a segment): SQL, then a re-check after decryption. */
-export interface ListScope {
-  where: RawBuilder<unknown>;
-  verify: (record: ContactRecord) => boolean;
-}
-
-export interface ListRequest extends ListQuery {
-  /** Record visibility 'own': only this member's contacts. Undefined: all. */
-  ownerOnly?: string | null;
-  scope?: ListScope;
-}
 
 export interface ListPage {
   items: ContactView[];
@@ -47,21 +32,6 @@ export interface ListPage {
   /** What the read was: a search (q, email, tag) or a plain list. */
   searched: boolean;
 }
-
-export interface Match {
-  row: ContactRow;
-  record: ContactRecord;
-}
-
-/** The verified-match predicate and the lookup filters of a request. */
-export interface Plan {
-  filters: BlindFilter[];
-  where?: RawBuilder<unknown>;
-  verify: (record: ContactRecord, companyName: string | null) => boolean;
-}
-
-export const sortTooLarge = (): AppError =>
-  new AppError(422, 'sort-too-large', 'Sort too large', `Sorting by a personal field works on up to ${MEMORY_SORT_CAP} contacts; narrow the search or sort by createdAt or updatedAt.`);
 
 async function planOf(ctx: Ctx, trx: Trx, ws: string, req: ListRequest): Promise<Plan> {
   const filters: BlindFilter[] = [];
@@ -112,32 +82,6 @@ export async function heldByIds(trx: Trx, ws: string, filters: BlindFilter[]): P
   if (ids === null) return;
   const rest = filters.filter((f) => f.type !== 'terms');
   filters.splice(0, filters.length, ...rest, { type: 'ids', values: ids });
-}
-
-/** Decrypts a batch of candidates and keeps the verified ones, in order. */
-export async function verifyBatch(ctx: Ctx, trx: Trx, ws: string, plan: Plan, rows: readonly ContactRow[]): Promise<Match[]> {
-  const records = await openRecords(trx, ctx.vault, ws, rows);
-  const companyIds = [...new Set(rows.map((r) => r.company_id).filter((id): id is string => id !== null))];
-  const names = companyIds.length > 0 ? await getCompanyNames(trx, ctx.vault, ws, companyIds) : new Map<string, string>();
-  return rows
-    .map((row) => ({ row, record: records.get(row.id)! }))
-    .filter((m) => plan.verify(m.record, m.row.company_id ? (names.get(m.row.company_id) ?? null) : null));
-}
-
-interface KeyCursor {
-  k: 'key';
-  s: string;
-  after: Keyset;
-}
-interface MemCursor {
-  k: 'mem';
-  s: string;
-  offset: number;
-}
-type Cursor = KeyCursor | MemCursor;
-
-export function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
 }
 
 function decodeCursor(raw: string | undefined, sort: string): Cursor | null {

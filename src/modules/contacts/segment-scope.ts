@@ -7,7 +7,7 @@
 import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import { notFound } from '../../platform/errors.js';
-import type { ListScope } from './search.js';
+import type { ListScope } from './matches.js';
 
 export type SegmentScopeResolver = (ctx: AppContext, trx: Trx, workspaceId: string, segmentId: string) => Promise<ListScope>;
 

@@ -8,10 +8,11 @@ import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import { validationFailed, type FieldError } from '../../platform/errors.js';
 import { canSee, type OwnerScope } from './access.js';
+import { defaultCountry } from './deps.js';
 import { computeIndexes, INDEXES } from './lookup.js';
 import { normalizeEmail, normalizePhone } from './normalize.js';
 import { prepareContact, type PreparedContact } from './prepare.js';
-import { contactIdsByLookup, contactRowsByIds, defaultCountry, insertContactRows, KIND, termsLiteral, type ContactRow, type ContactsTable } from './queries.js';
+import { contactIdsByLookup, contactRowsByIds, insertContactRows, KIND, termsLiteral, type ContactRow, type ContactsTable } from './queries.js';
 import { openRecords, sealContact, type ContactRecord } from './record.js';
 import { ContactInputSchema, type ContactInput, type ContactView, type LawfulBasis } from './schemas.js';
 

@@ -8,7 +8,7 @@ import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import { candidateRows, countVisible, keyOf, type Keyset } from './candidates.js';
 import type { ContactRecord } from './record.js';
-import { encodeCursor, MEMORY_SORT_CAP, sortTooLarge, verifyBatch, type ListRequest, type Match, type Plan } from './search.js';
+import { encodeCursor, MEMORY_SORT_CAP, sortTooLarge, verifyBatch, type ListRequest, type Match, type Plan } from './matches.js';
 import type { ContactView } from './schemas.js';
 import { toView } from './service.js';
 

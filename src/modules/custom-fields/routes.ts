@@ -6,6 +6,7 @@ import { badRequest } from '../../platform/errors.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { text } from '../../platform/http/text.js';
 import { auditActor, requireAuth } from '../../kernel/auth.js';
+import { inWorkspace } from '../../kernel/route.js';
 import { DATA_CATEGORIES, FIELD_TYPES } from './queries.js';
 import { createCustomField, getCustomField, listCustomFields, updateCustomField, type CustomField, type FieldActor } from './service.js';
 
@@ -83,21 +84,17 @@ export function registerCustomFieldRoutes(app: FastifyInstance, ctx: AppContext)
   typed.get('/api/v1/custom-fields', {
     config: { permission: 'contacts:read' },
     schema: { tags: ['custom-fields'], summary: 'Custom field definitions, oldest first', querystring: ListQuery, response: { 200: z.object({ items: z.array(FieldSchema), nextCursor: z.string().nullable() }) } },
-  }, async (req) => {
-    const auth = requireAuth(req);
+  }, async (req) => inWorkspace(ctx, req, async (trx, auth) => {
     const after = req.query.cursor ? decodeCursor(req.query.cursor) : null;
-    const page = await ctx.db.withWorkspace(auth.workspaceId, (trx) =>
-      listCustomFields(trx, auth.workspaceId, { includeArchived: req.query.includeArchived === 'true', after, limit: req.query.limit }));
+    const page = await listCustomFields(trx, auth.workspaceId, { includeArchived: req.query.includeArchived === 'true', after, limit: req.query.limit });
     const last = page.items[page.items.length - 1];
     const nextCursor = page.more && last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`, 'utf8').toString('base64url') : null;
     return { items: page.items.map(view), nextCursor };
-  });
+  }));
 
   typed.patch('/api/v1/custom-fields/:id', {
     config: { permission: 'workspace:manage' },
     schema: { tags: ['custom-fields'], summary: 'Relabel, add options, archive or unarchive a custom field; an owner may record a new legal ground', params: z.object({ id: z.uuid() }), body: PatchSchema, response: { 200: FieldSchema } },
-  }, async (req) => {
-    const a = fieldActor(req);
-    return view(await ctx.db.withWorkspace(a.workspaceId, (trx) => updateCustomField(trx, a, req.params.id, req.body)));
-  });
+  }, async (req) => inWorkspace(ctx, req, async (trx) =>
+    view(await updateCustomField(trx, fieldActor(req), req.params.id, req.body))));
 }

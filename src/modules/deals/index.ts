@@ -4,7 +4,7 @@ import { resealRows } from '../../platform/crypto/sealed-text.js';
 import { registerDealRoutes, registerPipelineRoutes } from './routes.js';
 
 export { listPipelines, ensureDefaultPipeline, type Pipeline, type Stage } from './pipelines.js';
-export { createDeal, updateDeal, deleteDeal, listDeals, dealViews, type Deal, type DealInput, type DealPatch } from './service.js';
+export { createDeal, updateDeal, deleteDeal, listDeals, dealViews, getDealRow, memberRef, type Deal, type DealInput, type DealPatch } from './service.js';
 export { dealsOfContact } from './queries.js';
 
 export const dealsModule = defineModule({

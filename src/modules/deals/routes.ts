@@ -10,6 +10,7 @@ import type { Trx } from '../../platform/db/database.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { ownerScope, visibleContactIds } from '../contacts/index.js';
 import { auditActor, requireAuth } from '../../kernel/auth.js';
+import { inWorkspace } from '../../kernel/route.js';
 import { showing } from '../reads/index.js';
 import * as p from './pipelines.js';
 import {
@@ -35,11 +36,7 @@ export function registerPipelineRoutes(app: FastifyInstance, ctx: AppContext): v
   typed.get('/api/v1/pipelines', {
     config: { permission: 'contacts:read' },
     schema: { tags, summary: 'Pipelines with their stages (the default "Sales" pipeline is made on first use)', response: { 200: z.object({ items: z.array(PipelineSchema), nextCursor: z.null() }) } },
-  }, async (req) => {
-    const auth = requireAuth(req);
-    const items = await ctx.db.withWorkspace(auth.workspaceId, (trx) => p.listPipelines(trx, auth.workspaceId, ctx.now()));
-    return { items, nextCursor: null };
-  });
+  }, async (req) => inWorkspace(ctx, req, async (trx, auth) => ({ items: await p.listPipelines(trx, auth.workspaceId, ctx.now()), nextCursor: null })));
   typed.post('/api/v1/pipelines', { config: manage, schema: { tags, summary: 'Create a pipeline (honours Idempotency-Key)', body: PipelineInputSchema, response: { 201: PipelineSchema } } }, async (req, reply) => {
     const w = writeOf(ctx, req);
     return sendCreated(reply, await ctx.db.withWorkspace(w.workspaceId, (trx) => idempotentCreate(ctx, trx, req, requireAuth(req), {
@@ -52,10 +49,9 @@ export function registerPipelineRoutes(app: FastifyInstance, ctx: AppContext): v
       replay: (id) => p.getPipeline(trx, w.workspaceId, id),
     })));
   });
-  typed.patch('/api/v1/pipelines/:id', { config: manage, schema: { tags, summary: 'Rename or reorder a pipeline', params: IdParamsSchema, body: PipelinePatchSchema, response: { 200: PipelineSchema } } }, async (req) => {
-    const w = writeOf(ctx, req);
-    return ctx.db.withWorkspace(w.workspaceId, (trx) => p.updatePipeline(trx, w, req.params.id, req.body));
-  });
+  typed.patch('/api/v1/pipelines/:id', { config: manage, schema: { tags, summary: 'Rename or reorder a pipeline', params: IdParamsSchema, body: PipelinePatchSchema, response: { 200: PipelineSchema } } },
+  async (req) => inWorkspace(ctx, req, (trx) =>
+    p.updatePipeline(trx, writeOf(ctx, req), req.params.id, req.body)));
   typed.delete('/api/v1/pipelines/:id', { config: manage, schema: { tags, summary: 'Delete a pipeline without deals (409 otherwise)', params: IdParamsSchema, response: { 204: z.null() } } }, async (req, reply) => {
     const w = writeOf(ctx, req);
     await ctx.db.withWorkspace(w.workspaceId, (trx) => p.deletePipeline(trx, w, req.params.id));
@@ -73,14 +69,11 @@ export function registerPipelineRoutes(app: FastifyInstance, ctx: AppContext): v
       replay: (id) => p.getPipeline(trx, w.workspaceId, id),
     })));
   });
-  typed.patch('/api/v1/pipelines/:id/stages/:stageId', { config: manage, schema: { tags, summary: 'Change a stage', params: StageParamsSchema, body: StagePatchSchema, response: { 200: PipelineSchema } } }, async (req) => {
-    const w = writeOf(ctx, req);
-    return ctx.db.withWorkspace(w.workspaceId, (trx) => p.updateStage(trx, w, req.params.id, req.params.stageId, req.body));
-  });
-  typed.delete('/api/v1/pipelines/:id/stages/:stageId', { config: manage, schema: { tags, summary: 'Delete a stage without deals (409 otherwise)', params: StageParamsSchema, response: { 200: PipelineSchema } } }, async (req) => {
-    const w = writeOf(ctx, req);
-    return ctx.db.withWorkspace(w.workspaceId, (trx) => p.deleteStage(trx, w, req.params.id, req.params.stageId));
-  });
+  typed.patch('/api/v1/pipelines/:id/stages/:stageId', { config: manage, schema: { tags, summary: 'Change a stage', params: StageParamsSchema, body: StagePatchSchema, response: { 200: PipelineSchema } } },
+  async (req) => inWorkspace(ctx, req, (trx) =>
+    p.updateStage(trx, writeOf(ctx, req), req.params.id, req.params.stageId, req.body)));
+  typed.delete('/api/v1/pipelines/:id/stages/:stageId', { config: manage, schema: { tags, summary: 'Delete a stage without deals (409 otherwise)', params: StageParamsSchema, response: { 200: PipelineSchema } } },
+  async (req) => inWorkspace(ctx, req, (trx) => p.deleteStage(trx, writeOf(ctx, req), req.params.id, req.params.stageId)));
 }
 
 export function registerDealRoutes(app: FastifyInstance, ctx: AppContext): void {

@@ -8,7 +8,7 @@ import type { AppContext } from '../../kernel/context.js';
 import { auditCode, auditId, recordAudit, type AuditEventInput } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { conflict, forbidden, notFound, validationFailed } from '../../platform/errors.js';
-import { companyExists } from '../companies/service.js';
+import { companyExists } from '../companies/index.js';
 import { getVisibleContacts, visibleContactIds, type OwnerScope } from '../contacts/index.js';
 import { displayName, openMany, sealText, type SealedRef } from '../../platform/crypto/sealed-text.js';
 import { defaultStage } from './pipelines.js';

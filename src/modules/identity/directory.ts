@@ -1,8 +1,9 @@
 /**
- * What other modules may learn of members and tokens for the notices and
- * mail they send: who acted (their labels) and who holds a role (whom to
- * tell). Identity owns `users` and `api_tokens`; reads and exports ask here
- * instead of naming those tables, and word the mail from the same labels.
+ * What other modules may learn of members and tokens: who acted (their
+ * labels, for the notices and mail reads and exports send), who holds a role
+ * (whom to tell), and whether an id is a member (the owner given to a contact
+ * or a company must be one). Identity owns `users` and `api_tokens`; other
+ * modules ask here instead of naming those tables.
  */
 import { sql } from 'kysely';
 import type { Role } from '../../kernel/access.js';
@@ -43,4 +44,10 @@ export async function membersWithRoles(ctx: AppContext, trx: Trx, roles: readonl
   // One after the other: a transaction's queries share one connection.
   for (const row of r.rows) out.push({ userId: row.id, workspaceId: row.workspace_id, email: await memberEmail(ctx, trx, row.workspace_id, row.id) });
   return out;
+}
+
+/** Whether `userId` is a member of the workspace (one primary-key read). */
+export async function isMember(trx: Trx, workspaceId: string, userId: string): Promise<boolean> {
+  const r = await trx.selectFrom('users').select('id').where('workspace_id', '=', workspaceId).where('id', '=', userId).executeTakeFirst();
+  return r !== undefined;
 }

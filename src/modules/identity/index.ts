@@ -15,6 +15,7 @@ import { EMAIL_INDEX, reindexUserEmails } from './users.js';
 export { actorLabels, membersWithRoles, type ActorLabels, type Recipient } from './directory.js';
 export { createUser, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, type UserVault } from './users.js';
 export { notifyOwners } from './members-queries.js';
+export { isMember } from './directory.js';
 
 export const identityModule = defineModule({
   name: 'identity',

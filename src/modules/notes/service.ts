@@ -8,7 +8,7 @@ import type { AppContext } from '../../kernel/context.js';
 import { auditId, recordAudit, type AuditEventInput } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { notFound } from '../../platform/errors.js';
-import { companyExists } from '../companies/service.js';
+import { companyExists } from '../companies/index.js';
 import { visibleContactIds, type OwnerScope } from '../contacts/index.js';
 import { openMany, sealText, type SealedRef } from '../../platform/crypto/sealed-text.js';
 

@@ -1,5 +1,5 @@
 /** All SQL of the segments module. */
-import { sql, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 
 export interface SegmentsTable {
@@ -48,12 +48,4 @@ export async function updateSegmentRow(
 export async function deleteSegmentRow(trx: Trx, workspaceId: string, id: string): Promise<boolean> {
   const r = await trx.deleteFrom('segments').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
-}
-
-/** Contacts matching a compiled condition (over alias `c`), optionally one owner's only. */
-export async function countMatching(trx: Trx, workspaceId: string, where: RawBuilder<unknown>, ownerOnly: string | null | undefined): Promise<number> {
-  const owner = ownerOnly === undefined ? sql`true` : ownerOnly === null ? sql`false` : sql`c.owner_id = ${ownerOnly}`;
-  const r = await sql<{ n: number }>`select count(*)::int as n from contacts c
-    where c.workspace_id = ${workspaceId} and ${owner} and ${where}`.execute(trx);
-  return r.rows[0]?.n ?? 0;
 }

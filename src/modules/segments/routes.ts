@@ -11,15 +11,15 @@ import type { AppContext } from '../../kernel/context.js';
 import { auditId, recordAudit } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
-import { auditActor, requireAuth } from '../../kernel/auth.js';
+import { auditActor, requireAuth, type AuthState } from '../../kernel/auth.js';
+import { inWorkspace } from '../../kernel/route.js';
 import { ownerScope } from '../contacts/index.js';
 import { IdParamsSchema, SegmentInputSchema, SegmentListQuerySchema, SegmentPageSchema, SegmentPatchSchema, SegmentSchema } from './schemas.js';
 import { createSegment, deleteSegment, getSegment, listSegments, updateSegment, type Caller } from './service.js';
 
 const tags = ['segments'];
 
-async function callerOf(trx: Trx, req: FastifyRequest): Promise<Caller> {
-  const auth = requireAuth(req);
+async function callerOf(trx: Trx, auth: AuthState): Promise<Caller> {
   return { workspaceId: auth.workspaceId, userId: auth.userId, ownerOnly: await ownerScope(trx, auth) };
 }
 
@@ -30,14 +30,17 @@ async function audited(trx: Trx, req: FastifyRequest, action: `segment.${string}
 /** The segments routes; also lets the contacts list narrow by `segmentId`. */
 export function registerSegmentRoutes(app: FastifyInstance, ctx: AppContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const inWorkspace = <T>(req: FastifyRequest, fn: (trx: Trx, caller: Caller) => Promise<T>): Promise<T> =>
-    ctx.db.withWorkspace(requireAuth(req).workspaceId, async (trx) => fn(trx, await callerOf(trx, req)));
+  // Create and delete answer after the transaction: they keep their own.
+  const withCaller = <T>(req: FastifyRequest, fn: (trx: Trx, caller: Caller) => Promise<T>): Promise<T> => {
+    const auth = requireAuth(req);
+    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => fn(trx, await callerOf(trx, auth)));
+  };
 
   typed.post('/api/v1/segments', {
     config: { permission: 'contacts:write' },
     schema: { tags, summary: 'Create a segment (an AND of rules; members computed live; honours Idempotency-Key)', body: SegmentInputSchema, response: { 201: SegmentSchema } },
   }, async (req, reply) => {
-    const result = await inWorkspace(req, (trx, caller) => idempotentCreate(ctx, trx, req, requireAuth(req), {
+    const result = await withCaller(req, (trx, caller) => idempotentCreate(ctx, trx, req, requireAuth(req), {
       route: 'POST /api/v1/segments',
       body: req.body,
       create: async () => {
@@ -54,18 +57,19 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: AppContext): vo
   typed.get('/api/v1/segments', {
     config: { permission: 'contacts:read' },
     schema: { tags, summary: 'Segments, oldest first, each with its live count', querystring: SegmentListQuerySchema, response: { 200: SegmentPageSchema } },
-  }, async (req) => inWorkspace(req, (trx, caller) => listSegments(ctx, trx, caller, req.query.limit, req.query.cursor)));
+  }, async (req) => inWorkspace(ctx, req, async (trx, auth) =>
+    listSegments(ctx, trx, await callerOf(trx, auth), req.query.limit, req.query.cursor)));
 
   typed.get('/api/v1/segments/:id', {
     config: { permission: 'contacts:read' },
     schema: { tags, summary: 'One segment with its live count', params: IdParamsSchema, response: { 200: SegmentSchema } },
-  }, async (req) => inWorkspace(req, (trx, caller) => getSegment(ctx, trx, caller, req.params.id)));
+  }, async (req) => inWorkspace(ctx, req, async (trx, auth) => getSegment(ctx, trx, await callerOf(trx, auth), req.params.id)));
 
   typed.patch('/api/v1/segments/:id', {
     config: { permission: 'contacts:write' },
     schema: { tags, summary: 'Rename a segment or replace its rules', params: IdParamsSchema, body: SegmentPatchSchema, response: { 200: SegmentSchema } },
-  }, async (req) => inWorkspace(req, async (trx, caller) => {
-    const view = await updateSegment(ctx, trx, caller, req.params.id, req.body);
+  }, async (req) => inWorkspace(ctx, req, async (trx, auth) => {
+    const view = await updateSegment(ctx, trx, await callerOf(trx, auth), req.params.id, req.body);
     await audited(trx, req, 'segment.updated', view.id);
     return view;
   }));
@@ -74,7 +78,7 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: AppContext): vo
     config: { permission: 'contacts:write' },
     schema: { tags, summary: 'Delete a segment (its contacts stay)', params: IdParamsSchema, response: { 204: z.null() } },
   }, async (req, reply) => {
-    await inWorkspace(req, async (trx, caller) => {
+    await withCaller(req, async (trx, caller) => {
       await deleteSegment(trx, caller.workspaceId, req.params.id);
       await audited(trx, req, 'segment.deleted', req.params.id);
     });

@@ -1,11 +1,12 @@
 /**
  * Segment shapes (docs/crm-segments-and-merge.md). A segment is an AND of
  * rules, each discriminated by `type`, so a new rule type (the consent issue's
- * `consent`) is one more member of the union and one more case in rules.ts.
+ * `consent`) is one more member of the union, one more case in rules.ts (its
+ * re-check) and one more condition contacts can turn into SQL (conditions.ts).
  */
 import { z } from 'zod';
 import { text } from '../../platform/http/text.js';
-import { LAWFUL_BASES } from '../contacts/schemas.js';
+import { LAWFUL_BASES } from '../contacts/index.js';
 
 const at = z.iso.datetime({ offset: true });
 

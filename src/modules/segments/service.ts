@@ -8,9 +8,9 @@ import type { AppContext } from '../../kernel/context.js';
 import type { SealTarget } from '../../platform/crypto/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { badRequest, conflict, notFound } from '../../platform/errors.js';
-import type { ListScope } from '../contacts/index.js';
+import { countMatching, type ListScope } from '../contacts/index.js';
 import { compileRules, normalizeRules } from './rules.js';
-import { countMatching, deleteSegmentRow, insertSegment, segmentRow, segmentRowsAfter, updateSegmentRow, type SegmentRow } from './queries.js';
+import { deleteSegmentRow, insertSegment, segmentRow, segmentRowsAfter, updateSegmentRow, type SegmentRow } from './queries.js';
 import type { Rule, SegmentInput, SegmentPatch, SegmentView } from './schemas.js';
 
 type Ctx = Pick<AppContext, 'vault' | 'now'>;

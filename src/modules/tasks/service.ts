@@ -9,7 +9,7 @@ import { auditCode, auditId, recordAudit, type AuditEventInput } from '../../pla
 import type { Trx } from '../../platform/db/database.js';
 import { conflict, forbidden, notFound, validationFailed } from '../../platform/errors.js';
 import { getVisibleContacts, visibleContactIds, type OwnerScope } from '../contacts/index.js';
-import { getDealRow, memberRef } from '../deals/service.js';
+import { getDealRow, memberRef } from '../deals/index.js';
 import { displayName, openMany, sealText, type SealedRef } from '../../platform/crypto/sealed-text.js';
 
 type Ctx = Pick<AppContext, 'vault' | 'now'>;

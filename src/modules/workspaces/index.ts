@@ -6,6 +6,7 @@ import { registerWorkspaceSettingsRoutes } from './settings-routes.js';
 
 export { workspaceDepsFor } from './runtime.js';
 export { workspaceCount } from './queries.js';
+export { defaultPhoneCountry, salesSeeOwnOnly } from './facts.js';
 export { createWorkspace, type WorkspaceDeps } from './service.js';
 export type { CreatedWorkspace } from './schemas.js';
 export { OwnerEmailSchema, OwnerPasswordSchema, SlugSchema, WorkspaceNameSchema } from './schemas.js';
