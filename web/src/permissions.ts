@@ -8,8 +8,8 @@ export {
   ROLE_DESCRIPTIONS,
   ROLE_PERMISSIONS,
   type Permission,
-} from '../../src/modules/identity/permissions.js';
-export type { Role } from '../../src/modules/identity/users.js';
+} from '../../src/modules/identity/members/permissions.js';
+export type { Role } from '../../src/modules/identity/members/users.js';
 
 /** Roles in the order the team page lists them (most to least powerful). */
 export const ROLE_ORDER = ['owner', 'admin', 'dpo', 'sales', 'support', 'auditor'] as const;

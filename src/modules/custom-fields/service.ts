@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { auditCode, auditId, recordAudit, type AuditEventInput } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
 import { AppError, badRequest, forbidden, notFound, validationFailed, type FieldError } from '../../platform/errors.js';
-import type { Role } from '../identity/users.js';
+import type { Role } from '../identity/index.js';
 import * as q from './queries.js';
 
 export interface CustomField {

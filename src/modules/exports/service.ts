@@ -14,7 +14,7 @@ import type { Trx } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { listContacts, ownerScope, type ContactView, type ListScope } from '../contacts/index.js';
 import { segmentScope } from '../contacts/segment-scope.js';
-import { memberEmail } from '../identity/auth-common.js';
+import { memberEmail } from '../identity/index.js';
 import { auditActor, type AuthState } from '../../kernel/auth.js';
 import { notifyMembers } from '../reads/index.js';
 

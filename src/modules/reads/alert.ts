@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../kernel/context.js';
 import { auditId, recordAudit } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
-import { memberEmail } from '../identity/auth-common.js';
+import { memberEmail } from '../identity/index.js';
 import { auditActor, type AuthState } from '../../kernel/auth.js';
 import { claimAlert } from './ledger.js';
 import { notifyMembers } from './notifications.js';

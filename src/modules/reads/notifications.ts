@@ -3,8 +3,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import { queueMail } from '../../platform/mail/index.js';
-import { memberEmail } from '../identity/auth-common.js';
-import type { Role } from '../identity/users.js';
+import { memberEmail, type Role } from '../identity/index.js';
 
 export interface NotificationsTable {
   workspace_id: string;

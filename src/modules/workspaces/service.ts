@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Trx } from '../../platform/db/database.js';
 import { auditCode, type AuditEventInput } from '../../platform/audit/event.js';
 import { conflict, validationFailed, type FieldError } from '../../platform/errors.js';
-import { createUser, type UserVault } from '../identity/users.js';
+import { createUser, type UserVault } from '../identity/index.js';
 import { clearSetupToken, insertWorkspace, workspaceBySlug } from './queries.js';
 import { CreateWorkspaceInputSchema, type CreatedWorkspace } from './schemas.js';
 

@@ -5,7 +5,7 @@ import type { AppContext } from '../../kernel/context.js';
 import { auditCode, recordAudit } from '../../platform/audit/index.js';
 import { forbidden, validationFailed } from '../../platform/errors.js';
 import { auditActor, requireAuth } from '../../kernel/auth.js';
-import { notifyOwners } from '../identity/members-queries.js';
+import { notifyOwners } from '../identity/index.js';
 import { SlugSchema, WorkspaceNameSchema } from './schemas.js';
 import { RecordVisibilitySchema, markClosing, readWorkspaceSettings, updateWorkspaceSettings } from './settings-service.js';
 

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Trx } from '../../platform/db/database.js';
 import { conflict } from '../../platform/errors.js';
-import type { UserVault } from '../identity/users.js';
+import type { UserVault } from '../identity/index.js';
 
 /** Distinct people one actor may read per rolling hour before owners and the DPO hear of it (THREATS.md, C). */
 export const DEFAULT_READ_BUDGET_PER_HOUR = 1000;
