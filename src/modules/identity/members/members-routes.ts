@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../../kernel/context.js';
+import { inWorkspace, type WorkspaceCall } from '../../../kernel/route.js';
 import { badRequest } from '../../../platform/errors.js';
 import { requireAuth } from '../auth/auth-hook.js';
 import { memberPage } from './members-queries.js';
@@ -23,6 +24,7 @@ const ListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
+type ListRequest = FastifyRequest<{ Querystring: z.infer<typeof ListQuerySchema> }>;
 const MemberParamsSchema = z.object({ id: z.uuid() });
 const RoleBodySchema = z.object({ role: z.enum(ROLES) });
 const RoleChangedSchema = MemberSchema.extend({
@@ -61,18 +63,15 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): voi
         response: { 200: z.object({ items: z.array(MemberSchema), nextCursor: z.string().nullable() }) },
       },
     },
-    async (req) => {
-      const auth = requireAuth(req);
+    inWorkspace(ctx, async ({ req, auth, trx }: WorkspaceCall<ListRequest, FastifyReply>) => {
       const after = decodeCursor(req.query.cursor);
-      return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
-        const rows = await memberPage(trx, after, req.query.limit + 1);
-        const page = rows.slice(0, req.query.limit);
-        const items = [];
-        for (const row of page) items.push(await memberView(trx, ctx, auth, row));
-        const last = page[page.length - 1];
-        return { items, nextCursor: rows.length > page.length && last ? encodeCursor(last.created_at, last.id) : null };
-      });
-    },
+      const rows = await memberPage(trx, after, req.query.limit + 1);
+      const page = rows.slice(0, req.query.limit);
+      const items = [];
+      for (const row of page) items.push(await memberView(trx, ctx, auth, row));
+      const last = page[page.length - 1];
+      return { items, nextCursor: rows.length > page.length && last ? encodeCursor(last.created_at, last.id) : null };
+    }),
   );
 
   typed.patch(

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../../kernel/context.js';
 import type { Hooks } from '../../../kernel/hooks.js';
+import { inWorkspace } from '../../../kernel/route.js';
 import { auditCode, auditId, recordAudit, type AuditEventInput } from '../../../platform/audit/index.js';
 import type { Database, Trx } from '../../../platform/db/database.js';
 import { conflict, forbidden, notFound, validationFailed, type FieldError } from '../../../platform/errors.js';
@@ -167,15 +168,13 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: AppContext): void
   typed.get('/api/v1/tokens', {
     config: { permission: 'authenticated' },
     schema: { tags: ['identity'], summary: 'API tokens: your own, or all with tokens:manage (newest first, at most 500)', response: { 200: z.object({ items: z.array(TokenSchema), nextCursor: z.null() }) } },
-  }, async (req) => {
-    const auth = requireAuth(req);
+  }, inWorkspace(ctx, async ({ auth, trx }) => {
     const { madeBy } = tokenScope(auth);
-    const rows = await ctx.db.withWorkspace(auth.workspaceId, (trx) =>
-      sql<TokenRow>`select id, name, scopes, created_by, created_at, expires_at, last_used_at, revoked_at from api_tokens
-        where (${madeBy ?? null}::uuid is null or created_by = ${madeBy ?? null}::uuid)
-        order by created_at desc, id limit 500`.execute(trx));
+    const rows = await sql<TokenRow>`select id, name, scopes, created_by, created_at, expires_at, last_used_at, revoked_at from api_tokens
+      where (${madeBy ?? null}::uuid is null or created_by = ${madeBy ?? null}::uuid)
+      order by created_at desc, id limit 500`.execute(trx);
     return { items: rows.rows.map(view), nextCursor: null };
-  });
+  }));
 
   typed.post('/api/v1/tokens', {
     config: { permission: 'authenticated' },
