@@ -1,6 +1,7 @@
 /** Contacts, companies, the contact page's tabs and notifications: the CRM side of the API. */
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from './api.js';
+import type { ApiBody, ApiItem, ApiResponse } from './api-schema.js';
 
 export const LAWFUL_BASES = [
   { value: 'consent', label: 'Consent', help: 'The person agreed to this use of their data, and can withdraw at any time.' },
@@ -12,60 +13,11 @@ export const LAWFUL_BASES = [
 ] as const;
 export type LawfulBasis = (typeof LAWFUL_BASES)[number]['value'];
 
-export interface Address {
-  street: string | null;
-  postalCode: string | null;
-  city: string | null;
-  region: string | null;
-  country: string | null;
-}
+export type Contact = ApiResponse<'/api/v1/contacts/{id}'>;
+export type Address = NonNullable<Contact['address']>;
 
-export interface Contact {
-  id: string;
-  firstName: string;
-  lastName: string;
-  emails: Array<{ address: string; primary: boolean }>;
-  phones: Array<{ number: string }>;
-  jobTitle: string | null;
-  seniority: string | null;
-  companyId: string | null;
-  ownerId: string | null;
-  address: Address | null;
-  bio: string | null;
-  website: string | null;
-  linkedinUrl: string | null;
-  country: string | null;
-  city: string | null;
-  tags: string[];
-  customFields: Record<string, unknown>;
-  lawfulBasis: LawfulBasis;
-  source: string;
-  recordVersion: number;
-  createdAt: string;
-  updatedAt: string;
-  createdBy: string | null;
-}
-
-export interface ContactInput {
-  firstName: string;
-  lastName: string;
-  emails: Array<{ address: string; primary?: boolean }>;
-  phones?: Array<{ number: string }>;
-  jobTitle?: string | null;
-  seniority?: string | null;
-  companyId?: string | null;
-  address?: Address | null;
-  bio?: string | null;
-  website?: string | null;
-  linkedinUrl?: string | null;
-  country?: string | null;
-  city?: string | null;
-  tags?: string[];
-  /** Given keys replace, null removes (on a change). */
-  customFields?: Record<string, unknown>;
-  lawfulBasis: LawfulBasis;
-  source: string;
-}
+/** A new contact; on a change (PATCH) every field is optional, and in `customFields` given keys replace, null removes. */
+export type ContactInput = ApiBody<'/api/v1/contacts', 'post'>;
 
 export interface Page<T> {
   items: T[];
@@ -76,38 +28,13 @@ export interface Page<T> {
   totalIsEstimate?: boolean;
 }
 
-export interface AccessLogEntry {
-  at: string;
-  action: string;
-  actorId: string | null;
-  actorType: string;
-  purpose: string | null;
-}
+export type AccessLogEntry = ApiItem<'/api/v1/contacts/{id}/access-log'>;
 
-export interface Company {
-  id: string;
-  name: string;
-  domain: string | null;
-  website: string | null;
-  industry: string | null;
-  size: string | null;
-  phone: string | null;
-  address: Address | null;
-  notes: string | null;
-  ownerId: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Company = ApiResponse<'/api/v1/companies/{id}'>;
 
-export type CompanyInput = Partial<Omit<Company, 'id' | 'createdAt' | 'updatedAt' | 'ownerId' | 'address'>> & { name?: string };
+export type CompanyInput = ApiBody<'/api/v1/companies/{id}', 'patch'>;
 
-export interface AppNotification {
-  id: string;
-  kind: string;
-  payload: Record<string, string | number | boolean | null>;
-  createdAt: string;
-  readAt: string | null;
-}
+export type AppNotification = ApiItem<'/api/v1/notifications'>;
 
 /** The API's search needs a word of two characters or more; shorter input lists everyone instead of a 422. */
 export function searchable(q: string): string | undefined {
@@ -303,10 +230,7 @@ export function useMarkNotificationRead() {
   });
 }
 
-export interface Segment {
-  id: string;
-  name: string;
-}
+export type Segment = Pick<ApiItem<'/api/v1/segments'>, 'id' | 'name'>;
 
 /** Saved segments for the list's filter; absent (404) until the segments module is wired. */
 export const useSegments = () => useRelated<Segment>('segments', '/api/v1/segments?limit=200', true);

@@ -1,19 +1,11 @@
 /** The workspace's custom field definitions, for the contact form and page. */
 import { useQuery } from '@tanstack/react-query';
 import { api, type ApiError } from './api.js';
+import type { ApiItem } from './api-schema.js';
 import type { Page } from './crm-queries.js';
 
-export type FieldType = 'text' | 'number' | 'date' | 'select' | 'multi_select' | 'boolean' | 'email' | 'url';
-
-export interface CustomFieldDef {
-  id: string;
-  key: string;
-  label: string;
-  type: FieldType;
-  options: string[] | null;
-  dataCategory: string;
-  archivedAt: string | null;
-}
+export type CustomFieldDef = ApiItem<'/api/v1/custom-fields'>;
+export type FieldType = CustomFieldDef['type'];
 
 /** Every definition, archived ones too (their old values still show), oldest first. */
 export function useCustomFields() {

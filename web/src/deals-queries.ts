@@ -2,55 +2,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiError } from './api.js';
 import { api } from './api.js';
+import type { ApiBody, ApiItem, ApiResponse } from './api-schema.js';
 import type { Contact, Page } from './crm-queries.js';
 
-export interface Stage {
-  id: string;
-  name: string;
-  position: number;
-  probability: number;
-  kind: 'open' | 'won' | 'lost';
-}
+export type Pipeline = ApiItem<'/api/v1/pipelines'>;
+export type Stage = Pipeline['stages'][number];
 
-export interface Pipeline {
-  id: string;
-  name: string;
-  position: number;
-  stages: Stage[];
-}
+/** `contactHidden`: the contact is outside the reader's record visibility, so its name and the deal's text are withheld. */
+export type Deal = ApiResponse<'/api/v1/deals/{id}'>;
 
-export interface Deal {
-  id: string;
-  pipelineId: string;
-  stageId: string;
-  title: string | null;
-  description: string | null;
-  erased: boolean;
-  /** The contact is outside the reader's record visibility: its name and the deal's text are withheld. */
-  contactHidden?: boolean;
-  amountCents: number | null;
-  currency: string | null;
-  expectedClose: string | null;
-  ownerId: string | null;
-  companyId: string | null;
-  contactId: string | null;
-  contactName: string | null;
-  position: number;
-  createdAt: string;
-  updatedAt: string;
-  stageChangedAt: string;
-}
-
-export interface DealInput {
-  title: string;
-  amountCents?: number | null;
-  currency?: string | null;
-  expectedClose?: string | null;
-  pipelineId?: string;
-  stageId?: string;
-  contactId?: string | null;
-  ownerId?: string | null;
-}
+export type DealInput = ApiBody<'/api/v1/deals', 'post'>;
 
 const enc = encodeURIComponent;
 
@@ -155,33 +116,11 @@ export function useCreateDeal() {
   });
 }
 
-export interface Note {
-  id: string;
-  contactId: string | null;
-  body: string | null;
-  erased: boolean;
-  createdAt: string;
-}
+export type Note = ApiItem<'/api/v1/notes'>;
 
-export interface Task {
-  id: string;
-  title: string | null;
-  erased: boolean;
-  dueAt: string | null;
-  done: boolean;
-  doneAt: string | null;
-  assigneeId: string | null;
-  contactId: string | null;
-  dealId: string | null;
-  createdAt: string;
-}
+export type Task = ApiResponse<'/api/v1/tasks/{id}'>;
 
-export interface TaskPatch {
-  title?: string;
-  dueAt?: string | null;
-  assigneeId?: string | null;
-  done?: boolean;
-}
+export type TaskPatch = ApiBody<'/api/v1/tasks/{id}', 'patch'>;
 
 export function useCreateNote() {
   const qc = useQueryClient();

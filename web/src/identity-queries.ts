@@ -1,19 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type ApiError } from './api.js';
-import type { Role } from './permissions.js';
+import type { ApiBody, ApiItem, ApiResponse } from './api-schema.js';
 
 /** `GET /api/v1/me`: who is signed in and, with it, what they may do ("send permissions with the data"). */
-export interface Me {
-  id: string;
-  email: string;
-  role: Role;
-  workspaceId: string;
-  workspaceSlug: string;
-  totpEnrolled: boolean;
-  mustEnrol: boolean;
-  permissions: string[];
-  csrfToken: string;
-}
+export type Me = ApiResponse<'/api/v1/me'>;
 
 /** How often an open page asks who it is: a removed member's page signs out within this. */
 export const ME_POLL_MS = 15_000;
@@ -40,21 +30,14 @@ function useAction<TIn, TOut = unknown>(fn: (input: TIn) => Promise<TOut>, inval
 
 export const useSignOut = () => useAction<void>(() => api('/api/v1/auth/sign-out', { method: 'POST', expect401: true }));
 
-export interface ChallengeInput {
-  code?: string;
-  recoveryCode?: string;
-}
+export type ChallengeInput = ApiBody<'/api/v1/auth/totp', 'post'>;
 export const useTotpChallenge = () =>
-  useAction<ChallengeInput, { next: null; recoveryCodesLeft: number | null }>((body) =>
+  useAction<ChallengeInput, ApiResponse<'/api/v1/auth/totp', 'post'>>((body) =>
     // A wrong code answers 401 (`totp-invalid`): the form says so.
     api('/api/v1/auth/totp', { method: 'POST', body, expect401: true }),
   );
 
-export interface Enrolment {
-  otpauthUri: string;
-  secret: string;
-  qrSvg: string;
-}
+export type Enrolment = ApiResponse<'/api/v1/auth/totp/enrolment', 'post'>;
 /** Re-enrolment proves the old factor: the password and a current code. */
 export interface Reauth {
   password: string;
@@ -67,20 +50,13 @@ export const useStartEnrolment = () =>
 // /me is refreshed by the caller once the recovery codes have been read: a
 // refresh now would tell the page "enrolled" and take the codes off screen.
 export const useConfirmEnrolment = () =>
-  useAction<string, { recoveryCodes: string[] }>((code) => api('/api/v1/auth/totp/enrolment/confirm', { method: 'POST', body: { code } }));
+  useAction<string, ApiResponse<'/api/v1/auth/totp/enrolment/confirm', 'post'>>((code) => api('/api/v1/auth/totp/enrolment/confirm', { method: 'POST', body: { code } }));
 export const useDisableTotp = () =>
   useAction<Reauth>((body) => api('/api/v1/auth/totp', { method: 'DELETE', body, expect401: true }), [['me']]);
 
-export interface SessionItem {
-  id: string;
-  clientLabel: string | null;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  current: boolean;
-}
+export type SessionItem = ApiItem<'/api/v1/auth/sessions'>;
 export function useSessions() {
-  return useQuery<{ items: SessionItem[] }, ApiError>({
+  return useQuery<ApiResponse<'/api/v1/auth/sessions'>, ApiError>({
     queryKey: ['sessions'],
     queryFn: ({ signal }) => api('/api/v1/auth/sessions', { signal }),
   });
@@ -88,17 +64,17 @@ export function useSessions() {
 export const useRevokeSession = () => useAction<string>((id) => api(`/api/v1/auth/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' }), [['sessions']]);
 export const useSignOutEverywhere = () => useAction<void>(() => api('/api/v1/auth/sessions', { method: 'DELETE' }));
 export const useChangePassword = () =>
-  useAction<{ currentPassword: string; newPassword: string }>((body) =>
+  useAction<ApiBody<'/api/v1/auth/password', 'post'>>((body) =>
     api('/api/v1/auth/password', { method: 'POST', body, expect401: true }),
   );
 
 export const useRequestPasswordReset = () =>
-  useAction<{ workspace: string; email: string }>((body) => api('/api/v1/auth/password-reset', { method: 'POST', body, expect401: true }));
+  useAction<ApiBody<'/api/v1/auth/password-reset', 'post'>>((body) => api('/api/v1/auth/password-reset', { method: 'POST', body, expect401: true }));
 export const useConfirmPasswordReset = () =>
-  useAction<{ token: string; password: string }>((body) =>
+  useAction<ApiBody<'/api/v1/auth/password-reset/confirm', 'post'>>((body) =>
     api('/api/v1/auth/password-reset/confirm', { method: 'POST', body, expect401: true }),
   );
 export const useAcceptInvitation = () =>
-  useAction<{ token: string; password: string }, Record<string, unknown> | null>((body) =>
+  useAction<ApiBody<'/api/v1/invitations/accept', 'post'>, ApiResponse<'/api/v1/invitations/accept', 'post'>>((body) =>
     api('/api/v1/invitations/accept', { method: 'POST', body, expect401: true }),
   );

@@ -1,23 +1,14 @@
 /** Contact imports (docs/imports.md): a multipart upload, then the import's status polled until it ends. */
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { ApiError, type Problem } from './api.js';
+import type { ApiResponse } from './api-schema.js';
 
 import type { ImportField } from './pages/imports/fields.js';
 
 export { IMPORT_FIELDS, type ImportField } from './pages/imports/fields.js';
 export type DuplicatePolicy = 'skip' | 'update' | 'create';
 
-export interface ImportStatus {
-  id: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  processed: number;
-  created: number;
-  updated: number;
-  skipped: number;
-  rejected: number;
-  errorsUrl: string;
-  error: string | null;
-}
+export type ImportStatus = ApiResponse<'/api/v1/imports/{id}'>;
 
 export interface StartImport {
   file: File;

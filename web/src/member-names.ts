@@ -7,6 +7,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
 import { api, type ApiError } from './api.js';
+import type { ApiResponse } from './api-schema.js';
 import type { Me } from './identity-queries.js';
 import type { Member } from './team-queries.js';
 
@@ -34,7 +35,7 @@ export function useMemberDirectory(me: Me): MemberDirectory {
       for (let i = 0; i < MAX_PAGES; i++) {
         const p = new URLSearchParams({ limit: '200' });
         if (cursor) p.set('cursor', cursor);
-        const page: { items: Member[]; nextCursor: string | null } = await api(`/api/v1/members?${p.toString()}`, { signal });
+        const page: ApiResponse<'/api/v1/members'> = await api(`/api/v1/members?${p.toString()}`, { signal });
         out.push(...page.items);
         cursor = page.nextCursor;
         if (!cursor) break;

@@ -1,9 +1,8 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { api, type ApiError } from './api.js';
+import type { ApiBody, ApiResponse } from './api-schema.js';
 
-export interface SetupStatus {
-  open: boolean;
-}
+export type SetupStatus = ApiResponse<'/api/v1/setup'>;
 
 export function useSetupStatus() {
   return useQuery<SetupStatus, ApiError>({
@@ -12,19 +11,8 @@ export function useSetupStatus() {
   });
 }
 
-export interface SetupInput {
-  token: string;
-  workspaceName: string;
-  slug: string;
-  ownerEmail: string;
-  ownerPassword: string;
-}
-
-export interface SetupResult {
-  workspaceId: string;
-  ownerUserId: string;
-  slug: string;
-}
+export type SetupInput = ApiBody<'/api/v1/setup', 'post'>;
+export type SetupResult = ApiResponse<'/api/v1/setup', 'post'>;
 
 export function useCompleteSetup() {
   return useMutation<SetupResult, ApiError, SetupInput>({
@@ -32,17 +20,8 @@ export function useCompleteSetup() {
   });
 }
 
-export interface SignInInput {
-  workspace: string;
-  email: string;
-  password: string;
-}
-
-export interface SignInResult {
-  user: { id: string; email: string; role: string };
-  csrfToken: string;
-  next: null | 'totp' | 'totp_enrolment';
-}
+export type SignInInput = ApiBody<'/api/v1/auth/sign-in', 'post'>;
+export type SignInResult = ApiResponse<'/api/v1/auth/sign-in', 'post'>;
 
 export function useSignIn() {
   return useMutation<SignInResult, ApiError, SignInInput>({

@@ -1,26 +1,12 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type ApiError } from './api.js';
+import type { ApiBody, ApiItem, ApiResponse } from './api-schema.js';
 import type { Role } from './permissions.js';
 
-export interface Member {
-  id: string;
-  email: string;
-  role: Role;
-  totpEnrolled: boolean;
-  lastSeenAt: string | null;
-  /** The server's answer to "may I reset this member's 2FA?" (owners: anyone else's; admins: roles below theirs). */
-  canResetTotp: boolean;
-}
+/** A member as the team page lists them; `canResetTotp` is the server's answer to "may I reset this member's 2FA?". */
+export type Member = ApiItem<'/api/v1/members'>;
 
-export interface ApiToken {
-  id: string;
-  name: string;
-  scopes: string[];
-  createdAt?: string;
-  expiresAt?: string | null;
-  lastUsedAt?: string | null;
-  revokedAt?: string | null;
-}
+export type ApiToken = ApiItem<'/api/v1/tokens'>;
 
 function useChange<TIn, TOut = unknown>(fn: (input: TIn) => Promise<TOut>, key: string) {
   const qc = useQueryClient();
@@ -31,7 +17,7 @@ function useChange<TIn, TOut = unknown>(fn: (input: TIn) => Promise<TOut>, key: 
 }
 
 export function useMembers() {
-  return useQuery<{ items: Member[] }, ApiError>({
+  return useQuery<ApiResponse<'/api/v1/members'>, ApiError>({
     queryKey: ['members'],
     queryFn: ({ signal }) => api('/api/v1/members?limit=200', { signal }),
   });
@@ -43,31 +29,16 @@ export const useRemoveMember = () => useChange<string>((id) => api(member(id), {
 export const useResetMemberTotp = () => useChange<string>((id) => api(`${member(id)}/totp-reset`, { method: 'POST', body: {} }), 'members');
 
 export function useTokens() {
-  return useQuery<{ items: ApiToken[] }, ApiError>({
+  return useQuery<ApiResponse<'/api/v1/tokens'>, ApiError>({
     queryKey: ['tokens'],
     queryFn: ({ signal }) => api('/api/v1/tokens', { signal }),
   });
 }
-export interface NewToken {
-  name: string;
-  scopes: string[];
-  expiresAt?: string;
-}
-export const useCreateToken = () => useChange<NewToken, { id: string; token: string }>((body) => api('/api/v1/tokens', { method: 'POST', body }), 'tokens');
+export type NewToken = ApiBody<'/api/v1/tokens', 'post'>;
+export const useCreateToken = () => useChange<NewToken, ApiResponse<'/api/v1/tokens', 'post'>>((body) => api('/api/v1/tokens', { method: 'POST', body }), 'tokens');
 export const useRevokeToken = () => useChange<string>((id) => api(`/api/v1/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' }), 'tokens');
 
-export interface AuditEvent {
-  seq: number | null;
-  at: string;
-  action: string;
-  actorId: string | null;
-  actorType: string;
-  subjectIds: string[];
-  purpose: string | null;
-  details: Record<string, unknown>;
-  hash: string | null;
-  prevHash: string | null;
-}
+export type AuditEvent = ApiItem<'/api/v1/audit-events'>;
 export interface AuditFilters {
   actorId?: string;
   subjectId?: string;
@@ -75,15 +46,7 @@ export interface AuditFilters {
   from?: string;
   to?: string;
 }
-export interface AuditVerify {
-  intact: boolean;
-  checked: number;
-  unchained: number;
-  oldestUnchainedAt?: string | null;
-  headSeq?: number | null;
-  firstBrokenSeq?: number;
-  lastCheckpointSeq: number | null;
-}
+export type AuditVerify = ApiResponse<'/api/v1/audit-events/verify'>;
 
 export function auditQuery(filters: AuditFilters): URLSearchParams {
   const q = new URLSearchParams();
@@ -92,7 +55,7 @@ export function auditQuery(filters: AuditFilters): URLSearchParams {
 }
 
 export function useAuditEvents(filters: AuditFilters) {
-  return useInfiniteQuery<{ items: AuditEvent[]; nextCursor: string | null }, ApiError>({
+  return useInfiniteQuery<ApiResponse<'/api/v1/audit-events'>, ApiError>({
     queryKey: ['audit', filters],
     initialPageParam: null,
     queryFn: ({ pageParam, signal }) => {

@@ -15,6 +15,7 @@ export { updateContact, deleteContact, type UpdateResult } from './mutate.js';
 export { insertSealedContacts, exactLookupValues, type SealedNewContact } from './bulk.js';
 export { listContacts, TOTAL_CAP, MEMORY_SORT_CAP, type ListPage, type ListRequest, type ListScope } from './search.js';
 export type { SegmentScopeResolver } from './segment-scope.js';
+export { segmentScope } from './segment-scope.js';
 export { countryOf } from './lookup.js';
 export { KIND, termsLiteral } from './queries.js';
 export { termOf, valueOfIndex, workspaceTag, TERM_KIND } from './terms.js';

@@ -12,9 +12,8 @@ import { openWithKey, sealWithKey, type DataKey, type SealTarget } from '../../p
 import { csvRow, type CsvValue } from '../../platform/csv.js';
 import type { Trx } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
-import { listContacts, ownerScope, type ContactView, type ListScope } from '../contacts/index.js';
-import { segmentScope } from '../contacts/segment-scope.js';
-import { memberEmail } from '../identity/index.js';
+import { listContacts, ownerScope, segmentScope, type ContactView, type ListScope } from '../contacts/index.js';
+import { actorLabels } from '../identity/index.js';
 import { auditActor, type AuthState } from '../../kernel/auth.js';
 import { notifyMembers } from '../reads/index.js';
 
@@ -122,12 +121,8 @@ export const exportUrl = (id: string): string => `/api/v1/exports/${id}/file`;
 
 /** Who exported, in words owners recognise: the member's email or the token's name. Only for the sealed mail. */
 async function actorLabel(ctx: AppContext, trx: Trx, auth: AuthState): Promise<string> {
-  if (auth.kind === 'token' && auth.tokenId) {
-    const r = await sql<{ name: string }>`select name from api_tokens where id = ${auth.tokenId}`.execute(trx);
-    return `The API token "${r.rows[0]?.name ?? auth.tokenId}"`;
-  }
-  const email = auth.userId ? await memberEmail(ctx, trx, auth.workspaceId, auth.userId) : null;
-  return email ?? 'A member';
+  const { member, token } = await actorLabels(ctx, trx, auth);
+  return token === null ? (member ?? 'A member') : `The API token "${token}"`;
 }
 
 /**

@@ -19,6 +19,7 @@ export { notifyOwners } from './members/members-queries.js';
 export { PERMISSIONS, ROLE_DESCRIPTIONS, ROLE_PERMISSIONS, type Permission } from './members/permissions.js';
 export { createUser, findUserByEmail, normalizeEmail, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ROLES, type Role, type UserVault } from './members/users.js';
 export { insertApiToken } from './tokens/tokens.js';
+export { actorLabels, membersWithRoles, type ActorLabels, type Recipient } from './directory.js';
 export type { WorkspaceFacts, WorkspaceFactsReader } from './workspace-facts.js';
 
 export const identityModule = defineModule({

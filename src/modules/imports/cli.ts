@@ -13,7 +13,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { CliKit, OperatorRuntime } from '../../kernel/module.js';
 import { workspaceIdBySlug } from '../../platform/db/workspace-by-slug.js';
-import { describeCliError } from '../workspaces/cli.js';
+import { describeCliError } from '../../kernel/cli.js';
 import type { ImportStatusView } from './schemas.js';
 import { failInterruptedUploads, INTERRUPTED_UPLOAD_MS } from './purge.js';
 import { importRow, unfinishedOfFile, type ImportRow } from './queries.js';

@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../../kernel/context.js';
 import { auditId, recordAudit } from '../../platform/audit/index.js';
 import type { Trx } from '../../platform/db/database.js';
-import { memberEmail } from '../identity/index.js';
+import { actorLabels } from '../identity/index.js';
 import { auditActor, type AuthState } from '../../kernel/auth.js';
 import { claimAlert } from './ledger.js';
 import { notifyMembers } from './notifications.js';
@@ -30,13 +29,9 @@ export interface BudgetOverrun {
  * token's name. Only for the sealed mail.
  */
 async function actorLabel(ctx: AppContext, trx: Trx, auth: AuthState): Promise<string> {
-  const email = auth.userId ? ((await memberEmail(ctx, trx, auth.workspaceId, auth.userId)) ?? 'A member') : null;
-  if (auth.kind === 'token' && auth.tokenId) {
-    const r = await sql<{ name: string }>`select name from api_tokens where id = ${auth.tokenId}`.execute(trx);
-    const token = `the API token "${r.rows[0]?.name ?? auth.tokenId}"`;
-    return email ? `${email} (last through ${token}, counting every session and token of theirs)` : `The operator's API token "${r.rows[0]?.name ?? auth.tokenId}"`;
-  }
-  return email ?? 'A member';
+  const { member, token } = await actorLabels(ctx, trx, auth);
+  if (token === null) return member ?? 'A member';
+  return member ? `${member} (last through the API token "${token}", counting every session and token of theirs)` : `The operator's API token "${token}"`;
 }
 
 /** The member whose budget a token's read counted against, when the actor is not that member itself. */

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import type { AuthState } from '../../kernel/auth.js';
-import { DEFAULT_READ_BUDGET_PER_HOUR } from '../workspaces/settings-service.js';
+import { DEFAULT_READ_BUDGET_PER_HOUR } from '../workspaces/index.js';
 
 /** The rolling window of the read budget. */
 export const WINDOW_MS = 3_600_000;

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import type { Role } from '../../kernel/access.js';
 import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
 import { queueMail } from '../../platform/mail/index.js';
-import { memberEmail, type Role } from '../identity/index.js';
+import { membersWithRoles } from '../identity/index.js';
 
 export interface NotificationsTable {
   workspace_id: string;
@@ -39,21 +40,17 @@ export interface NotifyMembersInput {
  * exactly when what caused them committed. Returns how many were told.
  */
 export async function notifyMembers(trx: Trx, ctx: AppContext, input: NotifyMembersInput): Promise<number> {
-  const r = await sql<{ id: string; workspace_id: string }>`
-    select id, confidant_current_workspace()::text as workspace_id from users
-    where role = any(${[...input.roles]}::text[]) and status = 'active' order by id`.execute(trx);
-  const first = r.rows[0];
-  if (!first) return 0;
-  const userIds = r.rows.map((row) => row.id);
+  const members = await membersWithRoles(ctx, trx, input.roles);
+  if (members.length === 0) return 0;
+  const userIds = members.map((m) => m.userId);
   const now = ctx.now();
   await sql`
     insert into notifications (workspace_id, id, user_id, kind, payload, created_at)
     select confidant_current_workspace(), n.id, n.user_id, ${input.kind}, ${JSON.stringify(input.payload)}::jsonb, ${now}::timestamptz
     from unnest(${userIds.map(() => randomUUID())}::uuid[], ${userIds}::uuid[]) as n(id, user_id)`.execute(trx);
   // One after the other: a transaction's queries share one connection.
-  for (const userId of userIds) {
-    const to = await memberEmail(ctx, trx, first.workspace_id, userId);
-    if (to) await queueMail(trx, ctx.vault, { workspaceId: first.workspace_id, subjectId: null, to, ...input.mail });
+  for (const m of members) {
+    if (m.email) await queueMail(trx, ctx.vault, { workspaceId: m.workspaceId, subjectId: null, to: m.email, ...input.mail });
   }
   return userIds.length;
 }

@@ -3,9 +3,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../kernel/context.js';
-import { workspaceDepsFor } from '../workspaces/runtime.js';
-import { OwnerEmailSchema, OwnerPasswordSchema, SlugSchema, WorkspaceNameSchema } from '../workspaces/schemas.js';
-import type { WorkspaceDeps } from '../workspaces/service.js';
+import { OwnerEmailSchema, OwnerPasswordSchema, SlugSchema, WorkspaceNameSchema, workspaceDepsFor, type WorkspaceDeps } from '../workspaces/index.js';
 import { completeSetup, isSetupOpen } from './service.js';
 
 export const SetupBodySchema = z.object({

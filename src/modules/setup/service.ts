@@ -2,9 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Database, Trx } from '../../platform/db/database.js';
 import { forbidden } from '../../platform/errors.js';
-import { workspaceCount } from '../workspaces/queries.js';
-import { createWorkspace, type WorkspaceDeps } from '../workspaces/service.js';
-import type { CreatedWorkspace } from '../workspaces/schemas.js';
+import { createWorkspace, workspaceCount, type CreatedWorkspace, type WorkspaceDeps } from '../workspaces/index.js';
 
 /** 256 random bits, base64url: far past guessing, short enough for a URL fragment. */
 export function newSetupToken(): string {

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import type { Command } from 'commander';
-import { AppError } from '../../platform/errors.js';
+import { describeCliError } from '../../kernel/cli.js';
 import type { CreatedWorkspace } from './schemas.js';
 import { createWorkspace, type WorkspaceDeps } from './service.js';
 
@@ -65,13 +65,6 @@ export async function workspaceCreateCommand(
     now: opts.now ?? new Date(),
     via: 'cli',
   });
-}
-
-/** A problem as one CLI error message; field messages never echo the values. */
-export function describeCliError(err: unknown): Error {
-  if (!(err instanceof AppError)) return err instanceof Error ? err : new Error(String(err));
-  const fields = (err.errors ?? []).map((e) => `\n  ${e.path}: ${e.message}`).join('');
-  return new Error(`${err.detail ?? err.title}${fields}`);
 }
 
 /** Adds `workspace create` to the CLI; `makeRuntime` opens the database and key ring. */

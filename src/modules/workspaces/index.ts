@@ -9,6 +9,8 @@ export { workspaceDepsFor } from './runtime.js';
 export { workspaceCount } from './queries.js';
 export { createWorkspace, type WorkspaceDeps } from './service.js';
 export type { CreatedWorkspace } from './schemas.js';
+export { OwnerEmailSchema, OwnerPasswordSchema, SlugSchema, WorkspaceNameSchema } from './schemas.js';
+export { DEFAULT_READ_BUDGET_PER_HOUR } from './settings-service.js';
 
 export const workspacesModule = defineModule({
   name: 'workspaces',

@@ -5,6 +5,7 @@ import type { AppContext } from '../../kernel/context.js';
 import { auditCode, recordAudit } from '../../platform/audit/index.js';
 import { forbidden, validationFailed } from '../../platform/errors.js';
 import { auditActor, requireAuth } from '../../kernel/auth.js';
+import { inWorkspace } from '../../kernel/route.js';
 import { notifyOwners } from '../identity/index.js';
 import { SlugSchema, WorkspaceNameSchema } from './schemas.js';
 import { RecordVisibilitySchema, markClosing, readWorkspaceSettings, updateWorkspaceSettings } from './settings-service.js';
@@ -54,29 +55,23 @@ export function registerWorkspaceSettingsRoutes(app: FastifyInstance, ctx: AppCo
   typed.get('/api/v1/workspace', {
     config: { permission: 'workspace:manage' },
     schema: { tags: ['workspace'], summary: 'Workspace settings', response: { 200: WorkspaceSettingsSchema } },
-  }, async (req) => {
-    const auth = requireAuth(req);
-    return ctx.db.withWorkspace(auth.workspaceId, (trx) => readWorkspaceSettings(trx, ctx.vault, auth.workspaceId));
-  });
+  }, async (req) => inWorkspace(ctx, req, (trx, auth) => readWorkspaceSettings(trx, ctx.vault, auth.workspaceId)));
 
   typed.patch('/api/v1/workspace', {
     config: { permission: 'workspace:manage' },
     schema: { tags: ['workspace'], summary: 'Change workspace settings', body: SettingsPatchSchema, response: { 200: WorkspaceSettingsSchema } },
-  }, async (req) => {
-    const auth = requireAuth(req);
-    return ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
-      const { settings, changed } = await updateWorkspaceSettings(trx, ctx.vault, auth.workspaceId, req.body);
-      if (changed.length > 0) {
-        await recordAudit(trx, {
-          action: 'workspace.settings_changed',
-          actor: auditActor(auth),
-          details: { fields: changed.map(codeOf), ...(changed.includes('require2faForAll') ? { require2faForAll: settings.require2faForAll } : {}) },
-          requestId: String(req.id),
-        });
-      }
-      return settings;
-    });
-  });
+  }, async (req) => inWorkspace(ctx, req, async (trx, auth) => {
+    const { settings, changed } = await updateWorkspaceSettings(trx, ctx.vault, auth.workspaceId, req.body);
+    if (changed.length > 0) {
+      await recordAudit(trx, {
+        action: 'workspace.settings_changed',
+        actor: auditActor(auth),
+        details: { fields: changed.map(codeOf), ...(changed.includes('require2faForAll') ? { require2faForAll: settings.require2faForAll } : {}) },
+        requestId: String(req.id),
+      });
+    }
+    return settings;
+  }));
 
   typed.post('/api/v1/workspace/close', {
     config: { permission: 'workspace:manage' },

@@ -4,9 +4,6 @@ export {
   DecryptionError,
   FORGET_LIST_FILE,
   forgetListPath,
-  rotateKeys,
-  destroyExpiredMasterKeys,
-  replayForgetList,
   type DecryptionErrorCode,
   type DataKey,
   type SealTarget,
@@ -17,5 +14,5 @@ export {
   blindIndexWith,
 } from './vault.js';
 export { BlockPrf } from './block-prf.js';
-export type { RotateOptions, RotateResult } from './rotation.js';
+export { destroyExpiredMasterKeys, replayForgetList, rotateKeys, type RotateOptions, type RotateResult } from './rotation.js';
 export { sealWithKey, openWithKey, sealJsonWithKey, openJsonWithKey } from './fields.js';

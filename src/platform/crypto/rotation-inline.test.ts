@@ -6,7 +6,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/db.js';
 import { Keyring } from './keyring.js';
-import { Vault, destroyExpiredMasterKeys, rotateKeys, type SealTarget } from './vault.js';
+import { destroyExpiredMasterKeys, rotateKeys } from './rotation.js';
+import { Vault, type SealTarget } from './vault.js';
 
 let t: TestDatabase;
 let root: string;

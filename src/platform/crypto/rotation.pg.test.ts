@@ -6,7 +6,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asOwner, createTestDatabase, type TestDatabase } from '../../../test/helpers/db.js';
 import { Keyring } from './keyring.js';
-import { Vault, rotateKeys } from './vault.js';
+import { rotateKeys } from './rotation.js';
+import { Vault } from './vault.js';
 
 // Concurrency needs real connections: PostgreSQL only.
 let t: TestDatabase;

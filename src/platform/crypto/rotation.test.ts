@@ -8,7 +8,8 @@ import { asOwner, createTestDatabase, type TestDatabase } from '../../../test/he
 import type { Trx } from '../db/database.js';
 import { deriveKey, encodeAad, gcmOpen } from './envelope.js';
 import { Keyring } from './keyring.js';
-import { DecryptionError, Vault, destroyExpiredMasterKeys, replayForgetList, rotateKeys, type SealTarget } from './vault.js';
+import { destroyExpiredMasterKeys, replayForgetList, rotateKeys } from './rotation.js';
+import { DecryptionError, Vault, type SealTarget } from './vault.js';
 
 let t: TestDatabase;
 let root: string;

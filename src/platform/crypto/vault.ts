@@ -11,7 +11,6 @@ import { TtlLru } from './lru.js';
 
 export { DecryptionError, type DecryptionErrorCode } from './envelope.js';
 export type { DataKey, SealTarget } from './fields.js';
-export { destroyExpiredMasterKeys, replayForgetList, rotateKeys } from './rotation.js';
 
 export { FORGET_LIST_FILE, forgetListPath } from './forget-list.js';
 const DEFAULT_INDEX_BITS = 32;

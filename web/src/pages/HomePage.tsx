@@ -1,6 +1,6 @@
 import { List, Paper, Stack, Text, Title } from '@mantine/core';
 import type { Me } from '../identity-queries.js';
-import { PERMISSION_LABELS, ROLE_DESCRIPTIONS } from '../permissions.js';
+import { PERMISSION_LABELS } from '../permissions.js';
 
 /** The signed-in start page: who you are here and what your role lets you do. */
 export function HomePage({ me }: { me: Me }) {
@@ -10,7 +10,7 @@ export function HomePage({ me }: { me: Me }) {
       <Text>
         Signed in to <strong>{me.workspaceSlug}</strong> as {me.email}, with the role <strong>{me.role}</strong>.
       </Text>
-      <Text c="gray.8">{ROLE_DESCRIPTIONS[me.role]}</Text>
+      <Text c="gray.8">{me.permissionMatrix.roles.find((r) => r.role === me.role)?.description}</Text>
       <Paper withBorder p="md" component="section" aria-labelledby="home-permissions">
         <Title order={2} size="h4" id="home-permissions">
           What your role allows

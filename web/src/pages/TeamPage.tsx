@@ -10,7 +10,7 @@ export function TeamPage({ me }: { me: Me }) {
       <Title order={1}>Team</Title>
       <InviteForm />
       <MembersTable me={me} />
-      <PermissionMatrix />
+      <PermissionMatrix matrix={me.permissionMatrix} />
     </Stack>
   );
 }

@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../../kernel/context.js';
-import { inWorkspace, type WorkspaceCall } from '../../../kernel/route.js';
+import { inWorkspace } from '../../../kernel/route.js';
 import { badRequest } from '../../../platform/errors.js';
 import { requireAuth } from '../auth/auth-hook.js';
 import { memberPage } from './members-queries.js';
@@ -24,7 +24,6 @@ const ListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
-type ListRequest = FastifyRequest<{ Querystring: z.infer<typeof ListQuerySchema> }>;
 const MemberParamsSchema = z.object({ id: z.uuid() });
 const RoleBodySchema = z.object({ role: z.enum(ROLES) });
 const RoleChangedSchema = MemberSchema.extend({
@@ -63,15 +62,17 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): voi
         response: { 200: z.object({ items: z.array(MemberSchema), nextCursor: z.string().nullable() }) },
       },
     },
-    inWorkspace(ctx, async ({ req, auth, trx }: WorkspaceCall<ListRequest, FastifyReply>) => {
+    async (req) => {
       const after = decodeCursor(req.query.cursor);
-      const rows = await memberPage(trx, after, req.query.limit + 1);
-      const page = rows.slice(0, req.query.limit);
-      const items = [];
-      for (const row of page) items.push(await memberView(trx, ctx, auth, row));
-      const last = page[page.length - 1];
-      return { items, nextCursor: rows.length > page.length && last ? encodeCursor(last.created_at, last.id) : null };
-    }),
+      return inWorkspace(ctx, req, async (trx, auth) => {
+        const rows = await memberPage(trx, after, req.query.limit + 1);
+        const page = rows.slice(0, req.query.limit);
+        const items = [];
+        for (const row of page) items.push(await memberView(trx, ctx, auth, row));
+        const last = page[page.length - 1];
+        return { items, nextCursor: rows.length > page.length && last ? encodeCursor(last.created_at, last.id) : null };
+      });
+    },
   );
 
   typed.patch(

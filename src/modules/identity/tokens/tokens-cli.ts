@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CliKit, OperatorRuntime } from '../../../kernel/module.js';
 import { workspaceIdBySlug } from '../../../platform/db/workspace-by-slug.js';
 import { auditId, recordAudit } from '../../../platform/audit/index.js';
-import { AppError } from '../../../platform/errors.js';
+import { describeCliError } from '../../../kernel/cli.js';
 import { MAX_TOKEN_DAYS, issueToken, revokeToken } from './tokens-routes.js';
 
 export interface TokenCreateOptions {
@@ -54,13 +54,6 @@ export async function tokenRevokeCommand(rt: OperatorRuntime, opts: TokenRevokeO
     await recordAudit(trx, { action: 'token.revoked', actor: { type: 'operator' }, details: { tokenId: auditId(id) } });
     return { id };
   });
-}
-
-/** A refusal as the operator reads it: the problem and each field's message (the wording of `workspace create`). */
-function describeCliError(err: unknown): Error {
-  if (!(err instanceof AppError)) return err instanceof Error ? err : new Error(String(err));
-  const fields = (err.errors ?? []).map((e) => `\n  ${e.path}: ${e.message}`).join('');
-  return new Error(`${err.detail ?? err.title}${fields}`);
 }
 
 async function withRuntime<T>(cli: CliKit, fn: (rt: OperatorRuntime) => Promise<T>): Promise<T> {

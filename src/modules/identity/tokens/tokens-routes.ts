@@ -168,7 +168,7 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: AppContext): void
   typed.get('/api/v1/tokens', {
     config: { permission: 'authenticated' },
     schema: { tags: ['identity'], summary: 'API tokens: your own, or all with tokens:manage (newest first, at most 500)', response: { 200: z.object({ items: z.array(TokenSchema), nextCursor: z.null() }) } },
-  }, inWorkspace(ctx, async ({ auth, trx }) => {
+  }, async (req) => inWorkspace(ctx, req, async (trx, auth) => {
     const { madeBy } = tokenScope(auth);
     const rows = await sql<TokenRow>`select id, name, scopes, created_by, created_at, expires_at, last_used_at, revoked_at from api_tokens
       where (${madeBy ?? null}::uuid is null or created_by = ${madeBy ?? null}::uuid)
@@ -196,10 +196,8 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: AppContext): void
     config: { permission: 'authenticated' },
     schema: { tags: ['identity'], summary: 'Revoke a token: its very next request gets 401', params: TokenParamsSchema, response: { 204: z.null() } },
   }, async (req, reply) => {
-    const auth = requireAuth(req);
-    const scope = tokenScope(auth);
-    await ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
-      const id = await revokeToken(trx, { id: req.params.id, ...scope }, ctx.now());
+    await inWorkspace(ctx, req, async (trx, auth) => {
+      const id = await revokeToken(trx, { id: req.params.id, ...tokenScope(auth) }, ctx.now());
       // Someone else's token is as unknown as a missing one.
       if (!id) throw notFound('No such live token.');
       await recordAudit(trx, {

@@ -1,8 +1,9 @@
 import { Paper, Table, Text, Title } from '@mantine/core';
-import { PERMISSION_LABELS, PERMISSIONS, ROLE_DESCRIPTIONS, ROLE_ORDER, ROLE_PERMISSIONS } from '../../permissions.js';
+import { orderedRoles, PERMISSION_LABELS, type PermissionMatrix as Matrix } from '../../permissions.js';
 
-/** The server's own matrix (src/modules/identity/permissions.ts), shown as a table. */
-export function PermissionMatrix() {
+/** The server's own matrix, as `GET /api/v1/me` sends it, shown as a table. */
+export function PermissionMatrix({ matrix }: { matrix: Matrix }) {
+  const roles = orderedRoles(matrix);
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="matrix-title">
       <Title order={2} size="h4" id="matrix-title" mb="sm">
@@ -14,21 +15,21 @@ export function PermissionMatrix() {
           <Table.Thead>
             <Table.Tr>
               <Table.Th scope="col">Permission</Table.Th>
-              {ROLE_ORDER.map((r) => (
-                <Table.Th scope="col" key={r}>
-                  {r}
+              {roles.map(({ role }) => (
+                <Table.Th scope="col" key={role}>
+                  {role}
                 </Table.Th>
               ))}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {PERMISSIONS.map((p) => (
+            {matrix.permissions.map((p) => (
               <Table.Tr key={p}>
                 <Table.Th scope="row" fw={400}>
                   {PERMISSION_LABELS[p] ?? p} <Text span size="xs" c="gray.8">({p})</Text>
                 </Table.Th>
-                {ROLE_ORDER.map((r) => (
-                  <Table.Td key={r}>{ROLE_PERMISSIONS[r].includes(p) ? 'Yes' : 'No'}</Table.Td>
+                {roles.map((r) => (
+                  <Table.Td key={r.role}>{r.permissions.includes(p) ? 'Yes' : 'No'}</Table.Td>
                 ))}
               </Table.Tr>
             ))}
@@ -36,13 +37,13 @@ export function PermissionMatrix() {
         </Table>
       </Table.ScrollContainer>
       <dl>
-        {ROLE_ORDER.map((r) => (
-          <div key={r}>
+        {roles.map((r) => (
+          <div key={r.role}>
             <Text component="dt" fw={600} size="sm">
-              {r}
+              {r.role}
             </Text>
             <Text component="dd" size="sm" ml="md" mb="xs">
-              {ROLE_DESCRIPTIONS[r]}
+              {r.description}
             </Text>
           </div>
         ))}

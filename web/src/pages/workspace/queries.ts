@@ -1,17 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type ApiError } from '../../api.js';
+import type { ApiBody, ApiResponse } from '../../api-schema.js';
 
-/** `GET|PATCH /api/v1/workspace` (src/modules/workspaces/settings-routes.ts). */
-export interface WorkspaceSettings {
-  name: string;
-  slug: string;
-  region: string | null;
-  dpoName: string | null;
-  dpoEmail: string | null;
-  require2faForAll: boolean;
-  readBudgetPerHour: number;
-  recordVisibility: { sales: 'all' | 'own' };
-}
+/** `GET|PATCH /api/v1/workspace`. */
+export type WorkspaceSettings = ApiResponse<'/api/v1/workspace'>;
 
 const KEY = ['workspace-settings'];
 
@@ -24,7 +16,7 @@ export function useWorkspaceSettings() {
 
 export function useSaveWorkspaceSettings() {
   const qc = useQueryClient();
-  return useMutation<WorkspaceSettings, ApiError, Partial<WorkspaceSettings>>({
+  return useMutation<WorkspaceSettings, ApiError, ApiBody<'/api/v1/workspace', 'patch'>>({
     mutationFn: (body) => api('/api/v1/workspace', { method: 'PATCH', body }),
     onSuccess: async (saved) => {
       qc.setQueryData(KEY, saved);

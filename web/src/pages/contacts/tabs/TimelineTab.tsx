@@ -1,16 +1,10 @@
 import { Code } from '@mantine/core';
+import type { ApiItem } from '../../../api-schema.js';
 import type { Me } from '../../../identity-queries.js';
 import { useMemberDirectory } from '../../../member-names.js';
 import { ERASED, RelatedList, when } from './RelatedList.js';
 
-interface TimelineItem {
-  kind: 'note' | 'task' | 'deal' | 'change';
-  at: string;
-  id: string;
-  text: string | null;
-  detail: string | null;
-  actorId: string | null;
-}
+type TimelineItem = ApiItem<'/api/v1/contacts/{id}/timeline'>;
 
 const KINDS: Record<TimelineItem['kind'], string> = { note: 'Note', task: 'Task', deal: 'Deal', change: 'Change' };
 
