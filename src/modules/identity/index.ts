@@ -13,11 +13,10 @@ import { registerTotpRoutes } from './totp/totp-routes.js';
 
 // The door: what other modules, the composition root and the test helpers use.
 export { installAuthHook } from './auth/auth-hook.js';
-export { memberEmail } from './auth/auth-common.js';
 export { createSession, SESSION_COOKIE } from './auth/sessions.js';
 export { notifyOwners } from './members/members-queries.js';
-export { PERMISSIONS, ROLE_DESCRIPTIONS, ROLE_PERMISSIONS, type Permission } from './members/permissions.js';
-export { createUser, findUserByEmail, normalizeEmail, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ROLES, type Role, type UserVault } from './members/users.js';
+export { PERMISSIONS } from './members/permissions.js';
+export { createUser, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, type Role, type UserVault } from './members/users.js';
 export { insertApiToken } from './tokens/tokens.js';
 export { actorLabels, membersWithRoles, type ActorLabels, type Recipient } from './directory.js';
 export type { WorkspaceFacts, WorkspaceFactsReader } from './workspace-facts.js';
