@@ -26,7 +26,7 @@ import { loadConfig } from '../src/config.js';
 import { createAppContext } from '../src/context.js';
 import { buildApp } from '../src/app.js';
 import { findByEmail, listContacts } from '../src/modules/contacts/index.js';
-import { insertApiToken } from '../src/modules/identity/tokens.js';
+import { insertApiToken } from '../src/modules/identity/index.js';
 import { createWorkspace } from '../src/modules/workspaces/service.js';
 import { updateWorkspaceSettings } from '../src/modules/workspaces/settings-service.js';
 import { recordAudit } from '../src/platform/audit/index.js';

@@ -13,7 +13,7 @@ import { visibleRow } from '../src/modules/contacts/access.js';
 import { toView } from '../src/modules/contacts/index.js';
 import { openRecords } from '../src/modules/contacts/record.js';
 import { IdParamsSchema } from '../src/modules/contacts/schemas.js';
-import { requireAuth } from '../src/modules/identity/auth-hook.js';
+import { requireAuth } from '../src/kernel/auth.js';
 import { unchainedCount } from '../src/platform/audit/index.js';
 import { loadedWorkspace, picker, type AppCtx } from './contacts-load.js';
 import { loadInWorker, median, planRequests, print } from './lib.js';

@@ -22,7 +22,7 @@ import { listContacts } from '../src/modules/contacts/index.js';
 import { TOKEN_INDEX } from '../src/modules/contacts/lookup.js';
 import { foldWords, queryToken } from '../src/modules/contacts/normalize.js';
 import { termOf, workspaceTag } from '../src/modules/contacts/terms.js';
-import { insertApiToken } from '../src/modules/identity/tokens.js';
+import { insertApiToken } from '../src/modules/identity/index.js';
 import { companyName, generateContact } from './contacts-gen.js';
 import { checkLoaded, loadedWorkspace, picker, type Loaded } from './contacts-load.js';
 import { loadInWorker, median, planRequests, print } from './lib.js';

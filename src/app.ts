@@ -15,7 +15,7 @@ import { MODULES } from './modules/index.js';
 import { installProblemHandlers } from './platform/http/problem.js';
 import { clientErrorHandler, frameworkErrors, installExpectationHandler } from './platform/http/framework-errors.js';
 import { registerHealthRoutes } from './platform/http/health.js';
-import { installAuthHook } from './modules/identity/auth-hook.js';
+import { installAuthHook } from './modules/identity/index.js';
 
 export type { AppContext } from './kernel/context.js';
 

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { loadConfig } from './config.js';
-import { CHECKPOINT_PURPOSE, checkpointDirFor, createVault, loadKeyring } from './context.js';
+import { CHECKPOINT_PURPOSE, checkpointDirFor, createVault, hooksOf, loadKeyring } from './context.js';
 import { chainAll, verifyAudit, type VerifyResult } from './platform/audit/index.js';
 import { rotateKeys } from './platform/crypto/index.js';
 import type { CliKit, OperatorRuntime } from './kernel/module.js';
 import { workspaceIdBySlug } from './platform/db/workspace-by-slug.js';
 import { openDatabase } from './platform/db/database.js';
 import { countsByState, jobCounts, listJobs, retryJob } from './platform/jobs/index.js';
+import { MODULES } from './modules/index.js';
 
 export type { OperatorRuntime } from './kernel/module.js';
 
@@ -15,7 +16,7 @@ export async function openOperatorRuntime(): Promise<OperatorRuntime> {
   const db = await openDatabase(config.database, { migrate: true });
   try {
     const keyring = await loadKeyring(config, (msg) => process.stderr.write(`warning: ${msg}\n`));
-    return { db, keyring, vault: createVault(keyring), close: () => db.close() };
+    return { db, keyring, vault: createVault(keyring), hooks: hooksOf(MODULES), close: () => db.close() };
   } catch (err) {
     await db.close();
     throw err;

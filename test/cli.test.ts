@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/platform/db/database.js';
 import { chainAll } from '../src/platform/audit/index.js';
-import { insertApiToken } from '../src/modules/identity/tokens.js';
+import { insertApiToken } from '../src/modules/identity/index.js';
 import { appUrlFor, createPostgresDatabase, testDbKind } from './helpers/db.js';
 import type { DatabaseConfig } from '../src/config.js';
 

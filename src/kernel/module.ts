@@ -5,7 +5,7 @@ import type { Keyring, Vault } from '../platform/crypto/index.js';
 import type { Database, Trx } from '../platform/db/database.js';
 import type { JobContext } from '../platform/jobs/index.js';
 import type { AppContext } from './context.js';
-import type { HookHandlers, HookName } from './hooks.js';
+import type { HookHandlers, HookName, Hooks } from './hooks.js';
 
 /**
  * A module, as data: everything the composition root needs to wire it in.
@@ -53,6 +53,8 @@ export interface OperatorRuntime {
   keyring: Keyring;
   /** The vault with every module's re-indexers. */
   vault: Vault;
+  /** The modules' hook handlers, as a serving process has them (a command may reach another module's point). */
+  hooks: Hooks;
   close(): Promise<void>;
 }
 

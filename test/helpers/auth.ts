@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { recordAudit } from '../../src/platform/audit/index.js';
-import { createSession } from '../../src/modules/identity/sessions.js';
-import { insertApiToken } from '../../src/modules/identity/tokens.js';
-import { createUser, type Role } from '../../src/modules/identity/users.js';
+import { createSession, createUser, insertApiToken, type Role } from '../../src/modules/identity/index.js';
 import { createWorkspace } from '../../src/modules/workspaces/service.js';
 import type { TestApp } from './app.js';
 

@@ -10,7 +10,7 @@ import type { Role } from '../../kernel/access.js';
 import type { AuthState } from '../../kernel/auth.js';
 import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
-import { memberEmail } from './auth-common.js';
+import { memberEmail } from './auth/auth-common.js';
 
 /** Who acted, in words owners recognise. Holds an email: only for sealed mail, never for a notice row or a log. */
 export interface ActorLabels {

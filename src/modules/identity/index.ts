@@ -1,21 +1,26 @@
 /** Identity: members, sign-in, sessions, 2FA, invitations and API tokens; who may do what. */
 import { defineModule } from '../../kernel/module.js';
-import { registerAuthRoutes } from './auth-routes.js';
-import { registerInvitationRoutes } from './invitations-routes.js';
-import { registerMeRoutes } from './me-routes.js';
-import { registerMemberRoutes } from './members-routes.js';
-import { purgeThrottle } from './throttle.js';
-import { registerTokenCommands } from './tokens-cli.js';
-import { registerTokenRoutes } from './tokens-routes.js';
-import { registerUserCommands } from './totp-cli.js';
-import { registerTotpRoutes } from './totp-routes.js';
-import { EMAIL_INDEX, reindexUserEmails } from './users.js';
+import { registerAuthRoutes } from './auth/auth-routes.js';
+import { purgeThrottle } from './auth/throttle.js';
+import { registerInvitationRoutes } from './members/invitations-routes.js';
+import { registerMeRoutes } from './members/me-routes.js';
+import { registerMemberRoutes } from './members/members-routes.js';
+import { EMAIL_INDEX, reindexUserEmails } from './members/users.js';
+import { registerTokenCommands } from './tokens/tokens-cli.js';
+import { registerTokenRoutes } from './tokens/tokens-routes.js';
+import { registerUserCommands } from './totp/totp-cli.js';
+import { registerTotpRoutes } from './totp/totp-routes.js';
 
-// The door: what other modules use.
+// The door: what other modules, the composition root and the test helpers use.
+export { installAuthHook } from './auth/auth-hook.js';
+export { createSession, SESSION_COOKIE } from './auth/sessions.js';
+export { notifyOwners } from './members/members-queries.js';
+export { PERMISSIONS } from './members/permissions.js';
+export { createUser, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, type Role, type UserVault } from './members/users.js';
+export { insertApiToken } from './tokens/tokens.js';
 export { actorLabels, membersWithRoles, type ActorLabels, type Recipient } from './directory.js';
-export { createUser, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, type UserVault } from './users.js';
-export { notifyOwners } from './members-queries.js';
 export { isMember } from './directory.js';
+export type { WorkspaceFacts, WorkspaceFactsReader } from './workspace-facts.js';
 
 export const identityModule = defineModule({
   name: 'identity',
@@ -34,4 +39,6 @@ export const identityModule = defineModule({
     registerUserCommands(program, cli);
     registerTokenCommands(program, cli);
   },
+  // Workspaces gives the handler (workspace-facts.ts): identity may not import the module above it.
+  offers: ['identity.workspace'],
 });

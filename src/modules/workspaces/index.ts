@@ -2,6 +2,7 @@
 import { recordAudit } from '../../platform/audit/record.js';
 import { defineModule } from '../../kernel/module.js';
 import { registerWorkspaceCommands } from './cli.js';
+import { workspaceFacts } from './facts.js';
 import { registerWorkspaceSettingsRoutes } from './settings-routes.js';
 
 export { workspaceDepsFor } from './runtime.js';
@@ -21,4 +22,5 @@ export const workspacesModule = defineModule({
       const rt = await cli.openRuntime();
       return { deps: { db: rt.db, vault: rt.vault, recordAudit }, close: () => rt.close() };
     }),
+  hooks: { 'identity.workspace': workspaceFacts },
 });
