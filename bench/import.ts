@@ -117,14 +117,58 @@ function vmHwm(pid: number): number {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far, or 0 once it has exited. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 a second)
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The CPU seconds of the PostgreSQL backends serving a database (the import's
+ * connections), sampled until `stop`: each backend's last reading counts.
+ * The server runs on this machine (the bench's default).
+ */
+function pgBackendCpu(ownerUrl: string): { stop: () => Promise<number> } {
+  const c = new pg.Client({ connectionString: ownerUrl });
+  const last = new Map<number, number>();
+  let running = true;
+  const loop = (async () => {
+    await c.connect();
+    while (running) {
+      const r = await c.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+      for (const { pid } of r.rows) {
+        const s = cpuSeconds(pid);
+        if (s > 0) last.set(pid, s);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await c.end();
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return [...last.values()].reduce((a, b) => a + b, 0);
+    },
+  };
+}
+
 interface CliRun {
   status: { status: string; created: number; skipped: number; rejected: number; processed: number };
   ms: number;
   peakMb: number;
+  /** CPU seconds of the import process (all its threads) and of its PostgreSQL backends. */
+  nodeCpu: number;
+  pgCpu: number;
 }
 
 /** `confidant contacts import` in a child process, as an operator runs it. */
-async function importWithCli(file: string, env: NodeJS.ProcessEnv): Promise<CliRun> {
+async function importWithCli(file: string, env: NodeJS.ProcessEnv, ownerUrl: string): Promise<CliRun> {
+  const pgCpu = pgBackendCpu(ownerUrl);
   const t0 = performance.now();
   const prof = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : [];
   const child = spawn(process.execPath, [...prof, 'bin/confidant.mjs', 'contacts', 'import', file, '--workspace', 'bench', '--lawful-basis', 'legitimate_interests',
@@ -134,14 +178,17 @@ async function importWithCli(file: string, env: NodeJS.ProcessEnv): Promise<CliR
     out += d.toString('utf8');
   });
   let peak = 0;
+  let nodeCpu = 0;
   const timer = setInterval(() => {
     peak = Math.max(peak, vmHwm(child.pid!));
+    nodeCpu = Math.max(nodeCpu, cpuSeconds(child.pid!));
   }, 100);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(timer);
   const ms = performance.now() - t0;
+  const pgSeconds = await pgCpu.stop();
   if (code !== 0) throw new Error(`confidant contacts import exited with ${code}: ${out}`);
-  return { status: JSON.parse(out) as CliRun['status'], ms, peakMb: peak / 2 ** 20 };
+  return { status: JSON.parse(out) as CliRun['status'], ms, peakMb: peak / 2 ** 20, nodeCpu, pgCpu: pgSeconds };
 }
 
 /** Peak RSS while `fn` runs, sampled every 100 ms. */
@@ -199,6 +246,7 @@ interface Bench {
   ctx: Awaited<ReturnType<typeof createAppContext>>;
   ws: string;
   ownerUserId: string;
+  ownerUrl: string;
   env: NodeJS.ProcessEnv;
   close: () => Promise<void>;
 }
@@ -223,7 +271,7 @@ async function freshBench(dir: string): Promise<Bench> {
     CONFIDANT_KEYS_DIR: path.join(dir, 'keys'), LOG_LEVEL: 'silent',
   };
   return {
-    dir, db, ctx, ws, ownerUserId: created.ownerUserId, env,
+    dir, db, ctx, ws, ownerUserId: created.ownerUserId, ownerUrl: pgdb.ownerUrl, env,
     close: async () => {
       ctx.mailTransport.close();
       await db.close();
@@ -321,10 +369,10 @@ async function benchFile(spec: FileSpec, root: string, withExport: boolean): Pro
   for (let k = 0; k < RUNS; k++) {
     const b = await freshBench(path.join(root, `run-${spec.name}-${k}`));
     try {
-      const cli = await importWithCli(file, b.env);
+      const cli = await importWithCli(file, b.env, b.ownerUrl);
       const st = cli.status;
       const found = await endCheck(b, spec);
-      print(`run ${k + 1}/${RUNS}: ${st.status}, ${st.created.toLocaleString('en')} created, ${st.rejected} rejected, ${st.skipped} skipped; ${(N / (cli.ms / 1000)).toFixed(0)} rows/s (${secs(cli.ms)} spawn to exit), peak ${cli.peakMb.toFixed(0)} MB; end check ${found}/20 found by email and by q ${found === 20 ? 'OK' : 'FAILED'}`);
+      print(`run ${k + 1}/${RUNS}: ${st.status}, ${st.created.toLocaleString('en')} created, ${st.rejected} rejected, ${st.skipped} skipped; ${(N / (cli.ms / 1000)).toFixed(0)} rows/s (${secs(cli.ms)} spawn to exit), peak ${cli.peakMb.toFixed(0)} MB; CPU: import process ${cli.nodeCpu.toFixed(1)} s, its PostgreSQL backends ${cli.pgCpu.toFixed(1)} s; end check ${found}/20 found by email and by q ${found === 20 ? 'OK' : 'FAILED'}`);
       runs.push(cli);
       if (withExport && k === 0) await exportAll(b);
     } finally {
@@ -337,6 +385,7 @@ async function benchFile(spec: FileSpec, root: string, withExport: boolean): Pro
   print(`imported = searchable, median of ${RUNS}: ${rate.toFixed(0)} rows of the file/s (${secs(ms)} from spawn to exit; target < 120 s for 1M)`);
   print(`  ratio to raw COPY ${(rate / plainRate).toFixed(3)} (target ≥ 0.25) ${rate / plainRate >= 0.25 ? 'OK' : 'MISSED'}; to COPY with a primary key ${(rate / keyedRate).toFixed(3)}`);
   print(`  peak memory (VmHWM of the import process), median: ${peak.toFixed(0)} MB (target < 600 MB) ${peak < 600 ? 'OK' : 'MISSED'}`);
+  print(`  CPU, median: import process ${median(runs.map((r) => r.nodeCpu)).toFixed(1)} s, its PostgreSQL backends ${median(runs.map((r) => r.pgCpu)).toFixed(1)} s`);
 }
 
 export async function run(): Promise<void> {
