@@ -94,9 +94,8 @@ export interface FlatRow {
   fields: readonly string[];
 }
 
-/** A made row as a bulk load lands it. */
+/** A made row as a bulk load lands it (the sealed contact itself: no copy on the way). */
 export interface MadeRow extends SealedContact {
-  line: number;
   /** The row as checked, and the fields it gave (only with `keepChecked`). */
   checked?: { values: FlatValues; input: ParsedContactInput; record: ContactRecord };
 }
@@ -114,7 +113,7 @@ export function makeFlatBatch(maker: ContactMaker, fc: Pick<FlatContext, 'column
   made.forEach((m, i) => {
     const line = rows[i]!.line;
     if (!m.ok) out.rejected.push({ line, ...flatRejection(m) });
-    else out.made.push(fc.keepChecked ? { line, ...m.sealed, checked: { values: values[i]!, input: m.input, record: m.record } } : { line, ...m.sealed });
+    else out.made.push(fc.keepChecked ? { ...m.sealed, checked: { values: values[i]!, input: m.input, record: m.record } } : m.sealed);
   });
   return out;
 }

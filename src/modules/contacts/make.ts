@@ -61,8 +61,6 @@ export interface SealedContact {
   specialHex: string | null;
   wrappedHex: string;
   lawfulBasis: string;
-  ownerId: string | null;
-  companyId: string | null;
   companyName: string | null;
   /** contact_lookup rows (emails, phones): kind, value as hex and as the 32-bit number duplicates are matched on. */
   lookups: Array<{ kind: number; valueHex: string; value: number }>;
@@ -74,9 +72,13 @@ export interface SealedContact {
 }
 
 export interface MadeContact {
+  /** What is written (a bulk load ships it between threads: only what it needs). */
   sealed: SealedContact;
   input: ParsedContactInput;
   record: ContactRecord;
+  /** The company and owner the input named (the owner: the default owner when it named none). */
+  companyId: string | null;
+  ownerId: string | null;
 }
 
 /** A draft that failed: its shape (zod issues) or its values (normalization, references). Paths, never values. */
@@ -173,14 +175,14 @@ export function prepareBatch(maker: ContactMaker, drafts: readonly Draft[], opti
         ok: true,
         input,
         record,
+        companyId,
+        ownerId,
         sealed: {
           id,
           recordHex: sealed.record.toString('hex'),
           specialHex: sealed.special?.toString('hex') ?? null,
           wrappedHex: wrapSubjectKeyWith(keys, id, key).toString('hex'),
           lawfulBasis: input.lawfulBasis,
-          ownerId,
-          companyId,
           companyName,
           lookups: indexes.lookups.map((l) => ({ kind: l.kind, valueHex: l.value.toString('hex'), value: valueOfIndex(l.value) })),
           termsLiteral: termsLiteral(indexes.terms),

@@ -71,9 +71,9 @@ export async function createContacts(ctx: Ctx, trx: Trx, ws: string, inputs: rea
     return m;
   });
   const now = ctx.now();
-  await insertSealedContacts(ctx, trx, ws, keys.version, good.map((m) => ({ ...m.sealed, createdBy })), now);
+  await insertSealedContacts(ctx, trx, ws, keys.version, good.map((m) => ({ ...m.sealed, ownerId: m.ownerId, companyId: m.companyId, createdBy })), now);
   return good.map((m) => toView({
-    id: m.sealed.id, record_version: 1, owner_id: m.sealed.ownerId, company_id: m.sealed.companyId, lawful_basis: m.sealed.lawfulBasis,
+    id: m.sealed.id, record_version: 1, owner_id: m.ownerId, company_id: m.companyId, lawful_basis: m.sealed.lawfulBasis,
     created_at: now, updated_at: now, created_by: createdBy,
   }, m.record));
 }
