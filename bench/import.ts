@@ -22,7 +22,8 @@
  * BENCH_IMPORT_RUNS times (default 1), each time into a fresh database, and
  * the medians printed. BENCH_IMPORT_FILES picks the files (`own,realistic`);
  * BENCH_IMPORT_EXPORT=0 skips the export; BENCH_IMPORT_CPU_PROF=<dir> runs the
- * import process (and its worker threads) under `--cpu-prof` into that folder.
+ * import process (and its worker threads) under `--cpu-prof` into that folder;
+ * BENCH_IMPORT_DUPLICATES sets the import's duplicate policy.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -49,6 +50,8 @@ const RUNS = Math.max(1, Number(process.env.BENCH_IMPORT_RUNS ?? 1));
 const FILES = (process.env.BENCH_IMPORT_FILES ?? 'own,realistic').split(',').map((f) => f.trim()).filter((f) => f !== '');
 const EXPORT = process.env.BENCH_IMPORT_EXPORT !== '0';
 const CPU_PROF = process.env.BENCH_IMPORT_CPU_PROF;
+/** The import's duplicate policy (default: the CLI's, skip); `create` takes duplicate matching out of the figure. */
+const DUPLICATES = process.env.BENCH_IMPORT_DUPLICATES;
 const HEADER = ['firstName', 'lastName', 'email', 'phone', 'jobTitle', 'company', 'city', 'country'];
 
 const csvCell = (v: string): string => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -172,7 +175,7 @@ async function importWithCli(file: string, env: NodeJS.ProcessEnv, ownerUrl: str
   const t0 = performance.now();
   const prof = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : [];
   const child = spawn(process.execPath, [...prof, 'bin/confidant.mjs', 'contacts', 'import', file, '--workspace', 'bench', '--lawful-basis', 'legitimate_interests',
-    '--source', 'bench import', '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    '--source', 'bench import', '--json', ...(DUPLICATES ? ['--duplicates', DUPLICATES] : [])], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString('utf8');
