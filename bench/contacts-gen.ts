@@ -6,14 +6,14 @@
  */
 import type { ParsedContactInput } from '../src/modules/contacts/schemas.js';
 
-const FIRST = [
+export const FIRST = [
   'Émile', 'Zoë', 'Björn', 'José', 'François', 'Łukasz', 'Søren', 'Ángel', 'Chloé', 'Renée', 'Anna', 'Maria', 'Jonas', 'Lena',
   'Mateo', 'Lucía', 'Noah', 'Emma', 'Liam', 'Olivia', 'Hugo', 'Inès', 'Jürgen', 'Małgorzata', 'Nikolaj', 'Åsa', 'Dorothée',
   'Ignacio', 'Paulina', 'Tomás', 'Zuzana', 'Ömer', 'Ayşe', 'Kenji', 'Yuki', 'Priya', 'Arjun', 'Fatima', 'Omar', 'Sofía',
   'Giulia', 'Luca', 'Marco', 'Chiara', 'Pieter', 'Sanne', 'Mikael', 'Ingrid', 'Håkon', 'Dagný', 'Thérèse', 'Benoît', 'Oskar',
   'Wiktoria', 'Jiří', 'Tereza', 'Nuno', 'Inês', 'Rafael', 'Camille', 'Gaël', 'Aurélie', 'Eoin', 'Siobhán', 'Seán', 'Marek',
 ];
-const LAST = [
+export const LAST = [
   'Müller', 'Núñez', "O'Brien", 'García', 'Dvořák', 'Østergaard', 'Schäfer', 'Lefèvre', 'Kowalski', 'Nowak', 'Berg', 'Rossi',
   'Fernández', 'González', 'Martín', 'Jönsson', 'Håkansson', 'Wójcik', 'Novák', 'Černý', 'Dubois', 'Moreau', 'Çelik', 'Yılmaz',
   'Şahin', 'Smith', 'Johnson', 'Brown', 'Taylor', 'Wilson', 'Nguyen', 'Tanaka', 'Suzuki', 'Patel', 'Sharma', 'Haddad',
@@ -21,16 +21,16 @@ const LAST = [
   'Ó Súilleabháin', 'MacGiolla', 'Gröning', 'Weiß', 'Krüger', 'Hoffmann', 'Baptiste', 'Gauthier', 'Mercier', 'Pereira',
   'Gonçalves', 'Szabó', 'Tóth', 'Horváth', 'Popescu', 'Ionescu', 'Papadopoulos', 'Ivanova', 'Petrov', 'Zielińska', 'Ruiz',
 ];
-const DOMAINS = ['mail.example.org', 'post.example.net', 'inbox.example.com', 'correo.example.es', 'courriel.example.fr', 'posteo.example.de', 'web.example.it', 'email.example.pl'];
+export const DOMAINS = ['mail.example.org', 'post.example.net', 'inbox.example.com', 'correo.example.es', 'courriel.example.fr', 'posteo.example.de', 'web.example.it', 'email.example.pl'];
 const CO_A = ['Nordwind', 'Azur', 'Brücke', 'Caldera', 'Delta', 'Élan', 'Fjord', 'Granit', 'Helix', 'Iris', 'Jade', 'Kiefer', 'Lumen', 'Mistral', 'Nébula', 'Orca', 'Pólux', 'Quarz', 'Ríos', 'Solène', 'Tundra', 'Umbra', 'Vértice', 'Wölfe', 'Xenon', 'Yaré', 'Zénith'];
 const CO_B = ['Logistik', 'Consulting', 'Software', 'Foods', 'Énergie', 'Médical', 'Bau', 'Textil', 'Finanz', 'Robotics', 'Design', 'Verlag', 'Transportes', 'Industria', 'Analytics'];
 const CO_C = ['GmbH', 'SA', 'SARL', 'Ltd', 'AB', 'Oy', 'S.p.A.', 'sp. z o.o.', 'BV', 'AG'];
-const TITLES = ['Head of Sales', 'Buyer', 'CTO', 'Office Manager', 'Account Executive', 'Procurement Lead', 'CEO', 'Engineer'];
+export const TITLES = ['Head of Sales', 'Buyer', 'CTO', 'Office Manager', 'Account Executive', 'Procurement Lead', 'CEO', 'Engineer'];
 const TAGS = ['customer', 'lead', 'partner', 'vip', 'newsletter'];
-const CITIES = ['Berlin', 'Zürich', 'Kraków', 'São Paulo', 'Malmö', 'Genève', 'Sevilla', 'Århus', 'Bordeaux', 'Porto'];
+export const CITIES = ['Berlin', 'Zürich', 'Kraków', 'São Paulo', 'Malmö', 'Genève', 'Sevilla', 'Århus', 'Bordeaux', 'Porto'];
 
 /** Small, fast, seedable PRNG (mulberry32): reproducible per contact index. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -41,10 +41,10 @@ function rng(seed: number): () => number {
   };
 }
 
-const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
+export const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
 
 /** ASCII local-part words (the way people actually write their addresses). */
-function asciiWord(s: string): string {
+export function asciiWord(s: string): string {
   return s.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').replace(/ł/g, 'l').replace(/ø/g, 'o').replace(/ß/g, 'ss').replace(/ı/g, 'i').toLowerCase().replace(/[^a-z0-9]+/g, '');
 }
 

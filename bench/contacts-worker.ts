@@ -15,7 +15,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { INDEX_NAMES, indexersFromKeys, indexesOf, type Indexers } from '../src/modules/contacts/lookup.js';
 import { recordOf } from '../src/modules/contacts/prepare.js';
 import { sealContact } from '../src/modules/contacts/record.js';
-import { clusteredIds } from '../src/modules/imports/prepare.js';
+import { clusteredIds } from '../src/modules/contacts/make.js';
 import { deriveKey, encodeAad, gcmSeal } from '../src/platform/crypto/envelope.js';
 import { generateContact } from './contacts-gen.js';
 

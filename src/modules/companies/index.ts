@@ -3,7 +3,7 @@ import { defineModule } from '../../kernel/module.js';
 import { registerCompanyRoutes } from './routes.js';
 import { reindexCompanies } from './service.js';
 
-export { companyExists, getCompanyNames, type CompanyRenameHook } from './service.js';
+export { companyExists, createCompanies, findCompaniesByName, getCompanyNames, type CompanyRenameHook } from './service.js';
 
 export const companiesModule = defineModule({
   name: 'companies',

@@ -18,12 +18,12 @@ export interface SealedNewContact extends NewContactRow {
 const CHUNK = 5_000;
 
 export async function insertSealedContacts(
-  ctx: Pick<AppContext, 'vault' | 'now'>, trx: Trx, ws: string, version: number, contacts: readonly SealedNewContact[],
+  ctx: Pick<AppContext, 'vault' | 'now'>, trx: Trx, ws: string, version: number, contacts: readonly SealedNewContact[], now: Date = ctx.now(),
 ): Promise<void> {
   for (let i = 0; i < contacts.length; i += CHUNK) {
     const part = contacts.slice(i, i + CHUNK);
     await ctx.vault.insertWrappedSubjectKeys(trx, ws, version, part.map((c) => ({ subjectId: c.id, wrappedHex: c.wrappedHex })));
-    await insertContactRows(trx, ws, ctx.now(), part);
+    await insertContactRows(trx, ws, now, part);
   }
 }
 

@@ -26,7 +26,10 @@ export { conditionsWhere, countMatching, type ContactCondition } from './conditi
 export { reindexContacts, INDEXES, TOKEN_INDEX, INDEX_NAMES } from './lookup.js';
 export { isValidEmail, normalizeEmail, normalizePhone } from './normalize.js';
 export { defaultCountry } from './deps.js';
-export { LAWFUL_BASES, type ContactInput, type ContactPatch, type ContactView, type LawfulBasis } from './schemas.js';
+export { LAWFUL_BASES, type ContactInput, type ContactPatch, type ContactView, type LawfulBasis, type ParsedContactInput } from './schemas.js';
+export { prepareBatch, contactMaker, clusteredIds, ID_RUN, COMPANY_MAX, type BatchOptions, type ContactMaker, type Draft, type Made, type MadeContact, type MakeContext, type MadeFailure, type References, type SealedContact } from './make.js';
+export { FLAT_FIELDS, flatDraft, flatValues, flatRejection, makeFlatBatch, type FlatContext, type FlatDefaults, type FlatField, type FlatMade, type FlatRow, type FlatValues, type MadeRow } from './flat.js';
+export { startContactMakers, type ContactMakers } from './make-pool.js';
 export type { ContactRecord } from './record.js';
 export { mergeContacts, MERGE_FIELDS, type MergeHook, type MergeHookInput, type MergeInput } from './merge.js';
 

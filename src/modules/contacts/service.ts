@@ -3,18 +3,19 @@
  * Everything runs in the caller's workspace transaction; reads here are not
  * audited — the caller that shows people records the read (recordPersonalRead).
  */
-import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../kernel/context.js';
 import type { Trx } from '../../platform/db/database.js';
-import { validationFailed, type FieldError } from '../../platform/errors.js';
+import { validationFailed } from '../../platform/errors.js';
 import { canSee, type OwnerScope } from './access.js';
-import { defaultCountry } from './deps.js';
-import { computeIndexes, INDEXES } from './lookup.js';
+import { insertSealedContacts } from './bulk.js';
+import { INDEX_NAMES, INDEXES } from './lookup.js';
+import { contactMaker, prepareBatch, type Draft } from './make.js';
 import { normalizeEmail, normalizePhone } from './normalize.js';
-import { prepareContact, type PreparedContact } from './prepare.js';
-import { contactIdsByLookup, contactRowsByIds, insertContactRows, KIND, termsLiteral, type ContactRow, type ContactsTable } from './queries.js';
-import { openRecords, sealContact, type ContactRecord } from './record.js';
-import { ContactInputSchema, type ContactInput, type ContactView, type LawfulBasis } from './schemas.js';
+import { checkCustomFields, lookUpReferences } from './prepare.js';
+import { defaultCountry } from './deps.js';
+import { contactIdsByLookup, contactRowsByIds, KIND, type ContactRow } from './queries.js';
+import { openRecords, type ContactRecord } from './record.js';
+import type { ContactInput, ContactView, LawfulBasis } from './schemas.js';
 
 type Ctx = Pick<AppContext, 'vault' | 'now'>;
 
@@ -38,53 +39,44 @@ export function toView(row: Pick<ContactRow, 'id' | 'record_version' | 'owner_id
   };
 }
 
-/** Parses (zod) and checks a batch; the first bad input throws its 422 with the paths prefixed by its index when in a batch. */
-async function prepareAll(trx: Trx, ws: string, inputs: readonly ContactInput[], createdBy: string | null): Promise<PreparedContact[]> {
-  const country = await defaultCountry(trx, ws);
-  const out: PreparedContact[] = [];
-  for (const [i, raw] of inputs.entries()) {
-    const parsed = ContactInputSchema.safeParse(raw);
-    const prefix = inputs.length > 1 ? `${i}.` : '';
-    if (!parsed.success) {
-      const errors: FieldError[] = parsed.error.issues.map((iss) => ({ path: prefix + iss.path.join('.'), message: iss.message }));
-      throw validationFailed(errors);
-    }
-    out.push(await prepareContact(trx, ws, parsed.data, country, createdBy));
-  }
-  return out;
-}
-
 /**
- * Creates contacts: one subject key each (one query for the batch), one
- * sealed record each, then their lookup rows. Duplicates are not checked
- * here (the caller decides: the API refuses, an import may skip or update).
+ * Creates contacts: made by prepareBatch (checked, sealed under a fresh data
+ * key each, indexed: the same making as an import's rows) after the
+ * database told it about the companies, owners and custom fields named, then
+ * written with their keys and lookup rows. The first bad input throws its
+ * 422 — its shape, else its values and references, else its custom fields —
+ * with the shape's paths prefixed by its index when in a batch. Duplicates
+ * are not checked here (the caller decides: the API refuses, an import may
+ * skip or update).
  */
 export async function createContacts(ctx: Ctx, trx: Trx, ws: string, inputs: readonly ContactInput[], options: CreateOptions = {}): Promise<ContactView[]> {
   if (inputs.length === 0) return [];
   const createdBy = options.createdBy ?? null;
-  const prepared = await prepareAll(trx, ws, inputs, createdBy);
-  const ids = prepared.map(() => randomUUID());
-  const keys = await ctx.vault.createSubjectKeys(trx, ws, ids);
-  const indexes = await computeIndexes(trx, ctx.vault, ws, prepared.map((p, i) => ({ id: ids[i]!, record: p.record, companyId: p.companyId })));
-  const now = ctx.now();
-  const rows: ContactsTable[] = prepared.map((p, i) => {
-    const id = ids[i]!;
-    const sealed = sealContact(keys.get(id)!, ws, id, 1, p.record, p.special);
-    return {
-      workspace_id: ws, id, record_version: 1, record: sealed.record, special: sealed.special,
-      owner_id: p.ownerId, company_id: p.companyId, lawful_basis: p.lawfulBasis,
-      created_at: now, updated_at: now, created_by: createdBy,
-    };
+  const country = await defaultCountry(trx, ws);
+  const { references, companyNames } = await lookUpReferences(trx, ctx.vault, ws, inputs, createdBy);
+  const customFields = await checkCustomFields(trx, ws, inputs);
+  const keys = await ctx.vault.bulkKeys(trx, ws, INDEX_NAMES);
+  const drafts: Draft[] = inputs.map((input, i) => {
+    const cf = customFields[i]!;
+    const companyName = typeof input.companyId === 'string' ? (companyNames.get(input.companyId) ?? null) : null;
+    return { input, companyName, ...(cf.ok ? { customFields: { plain: cf.plain, special: cf.special } } : {}) };
   });
-  await insertContactRows(trx, ws, now, rows.map((r) => {
-    const ix = indexes.get(r.id)!;
-    return {
-      id: r.id, recordHex: r.record.toString('hex'), specialHex: r.special?.toString('hex') ?? null,
-      ownerId: r.owner_id, companyId: r.company_id, lawfulBasis: r.lawful_basis, createdBy: r.created_by,
-      termsLiteral: termsLiteral(ix.terms), lookups: ix.lookups.map((l) => ({ kind: l.kind, valueHex: l.value.toString('hex') })),
-    };
-  }));
-  return rows.map((row, i) => toView(row, prepared[i]!.record));
+  const made = prepareBatch(contactMaker({ keys, country }), drafts, { ids: 'random', references });
+  const good = made.map((m, i) => {
+    if (!m.ok) {
+      const prefix = inputs.length > 1 ? `${i}.` : '';
+      throw m.stage === 'shape' ? validationFailed(m.issues.map((iss) => ({ path: prefix + iss.path, message: iss.message }))) : validationFailed(m.errors);
+    }
+    const cf = customFields[i]!;
+    if (!cf.ok) throw cf.error;
+    return m;
+  });
+  const now = ctx.now();
+  await insertSealedContacts(ctx, trx, ws, keys.version, good.map((m) => ({ ...m.sealed, ownerId: m.ownerId, companyId: m.companyId, createdBy })), now);
+  return good.map((m) => toView({
+    id: m.sealed.id, record_version: 1, owner_id: m.ownerId, company_id: m.companyId, lawful_basis: m.sealed.lawfulBasis,
+    created_at: now, updated_at: now, created_by: createdBy,
+  }, m.record));
 }
 
 /** Contacts by id (missing ids are left out), in id order, without special-category values. */
@@ -169,18 +161,32 @@ export async function findDuplicate(
  * phone's blind index in one lookup query, the candidates opened once and
  * re-checked, then each person matched on email first, then phone. Emails and
  * phones must be normalized already (phones in E.164). Index i of the answer
- * is person i's duplicate, or null.
+ * is person i's duplicate, or null. `indexed`: person i's index values as
+ * prepareBatch made them, when the caller knows the workspace has one key
+ * version, the one they were made under (they are then every candidate, and
+ * nothing is hashed again).
  */
 export async function findDuplicates(
   ctx: Ctx, trx: Trx, ws: string,
   people: ReadonlyArray<{ emails: ReadonlyArray<{ address: string }>; phones: ReadonlyArray<{ number: string }> }>,
+  opts: { indexed?: ReadonlyArray<ReadonlyArray<{ kind: number; valueHex: string }>> } = {},
 ): Promise<Array<string | null>> {
-  const emails = [...new Set(people.flatMap((p) => p.emails.map((e) => e.address)))];
-  const phones = [...new Set(people.flatMap((p) => p.phones.map((x) => x.number)))];
   const values: Buffer[] = [];
-  for (const e of emails) values.push(...(await ctx.vault.blindIndexCandidates(trx, ws, INDEXES.email.name, e, INDEXES.email.bits)));
   const phoneValues: Buffer[] = [];
-  for (const p of phones) phoneValues.push(...(await ctx.vault.blindIndexCandidates(trx, ws, INDEXES.phone.name, p, INDEXES.phone.bits)));
+  if (opts.indexed) {
+    const seen = new Set<string>();
+    for (const l of opts.indexed.flat()) {
+      const k = `${l.kind}:${l.valueHex}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      (l.kind === KIND.email ? values : phoneValues).push(Buffer.from(l.valueHex, 'hex'));
+    }
+  } else {
+    const emails = [...new Set(people.flatMap((p) => p.emails.map((e) => e.address)))];
+    const phones = [...new Set(people.flatMap((p) => p.phones.map((x) => x.number)))];
+    for (const e of emails) values.push(...(await ctx.vault.blindIndexCandidates(trx, ws, INDEXES.email.name, e, INDEXES.email.bits)));
+    for (const p of phones) phoneValues.push(...(await ctx.vault.blindIndexCandidates(trx, ws, INDEXES.phone.name, p, INDEXES.phone.bits)));
+  }
   const ids = [...new Set([...(await contactIdsByLookup(trx, ws, KIND.email, values)), ...(await contactIdsByLookup(trx, ws, KIND.phone, phoneValues))])];
   const byEmail = new Map<string, string>();
   const byPhone = new Map<string, string>();

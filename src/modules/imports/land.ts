@@ -17,13 +17,12 @@ import type { AppContext } from '../../kernel/context.js';
 import { auditId, recordAuditMany, type AuditEventInput } from '../../platform/audit/index.js';
 import { csvRow } from '../../platform/csv.js';
 import type { Trx } from '../../platform/db/database.js';
-import { createCompanies, findCompaniesByName } from '../companies/service.js';
-import { canSee, findDuplicate, findDuplicates, getContactRows, insertSealedContacts, KIND, updateContact, type SealedNewContact } from '../contacts/index.js';
+import { createCompanies, findCompaniesByName } from '../companies/index.js';
+import { canSee, findDuplicates, getContactRows, insertSealedContacts, KIND, updateContact, type SealedNewContact } from '../contacts/index.js';
 import type { BlindSet } from './blind-set.js';
 import type { CsvRecord } from './csv-reader.js';
 import type { PreparedBatch, PreparedRow } from './prepare.js';
 import { advance, ERRORS, importRow, landedByOthers, lockLanding, type ImportRow, type Progress } from './queries.js';
-import { checkRow, rowInput } from './rows.js';
 import type { ImportField, ImportOptions } from './schemas.js';
 import { sealChunk } from './store.js';
 
@@ -82,7 +81,7 @@ const companyKey = (name: string): string => name.normalize('NFC').trim().replac
  */
 export async function resolveCompanies(ctx: Ctx, st: RunState, rows: readonly PreparedRow[]): Promise<void> {
   const missing = new Map<string, string>();
-  for (const r of rows) if (r.company !== null && !st.companies.has(companyKey(r.company))) missing.set(companyKey(r.company), r.company);
+  for (const r of rows) if (r.companyName !== null && !st.companies.has(companyKey(r.companyName))) missing.set(companyKey(r.companyName), r.companyName);
   if (missing.size === 0) return;
   const found = await ctx.db.withWorkspace(st.ws, async (trx) => {
     const out = new Map<string, string>();
@@ -108,7 +107,6 @@ class BatchLander {
     private readonly ctx: Ctx,
     private readonly trx: Trx,
     private readonly st: RunState,
-    private readonly records: ReadonlyMap<number, CsvRecord>,
     readonly out: BatchResult,
   ) {}
 
@@ -120,7 +118,8 @@ class BatchLander {
       const keys = matching ? dupKeys(row) : [];
       if (keys.some((k) => seen.has(k))) {
         await this.flush();
-        const dup = await findDuplicate(this.ctx, this.trx, this.st.ws, row.emails.map((address) => ({ address })), row.phones.map((number) => ({ number })));
+        // Its values as made (normalized, hashed): matched as findDuplicate would, without doing either again.
+        const [dup] = await this.findDuplicates([row]);
         if (dup) await this.duplicate(row, dup);
         else this.pending.push(row);
       } else {
@@ -144,13 +143,23 @@ class BatchLander {
     const candidates = known === null ? rows : rows.filter((r) => r.lookups.some((l) => (l.kind === KIND.email ? known.email : known.phone).has(l.value)));
     const out = new Map<PreparedRow, string>();
     if (candidates.length === 0) return out;
-    const people = candidates.map((r) => ({ emails: r.emails.map((address) => ({ address })), phones: r.phones.map((number) => ({ number })) }));
-    const found = await findDuplicates(this.ctx, this.trx, this.st.ws, people);
+    const found = await this.findDuplicates(candidates);
     candidates.forEach((r, i) => {
       const id = found[i];
       if (id) out.set(r, id);
     });
     return out;
+  }
+
+  /**
+   * The existing duplicate of each row, or null. Matching in memory, the run
+   * started with one key version and each batch checks it is still current,
+   * so the rows' index values (made with them) are the only candidates: the
+   * values are not hashed again.
+   */
+  private findDuplicates(rows: readonly PreparedRow[]): Promise<Array<string | null>> {
+    const people = rows.map((r) => ({ emails: r.emails.map((address) => ({ address })), phones: r.phones.map((number) => ({ number })) }));
+    return findDuplicates(this.ctx, this.trx, this.st.ws, people, this.st.known === null ? {} : { indexed: rows.map((r) => r.lookups) });
   }
 
   /** New rows so far, in one go: companies resolved, then keys, rows and lookups in bulk. */
@@ -161,7 +170,7 @@ class BatchLander {
       id: r.id, recordHex: r.recordHex, specialHex: null, wrappedHex: r.wrappedHex,
       // As POST /contacts: the member creating owns the contact.
       ownerId: createdBy, createdBy,
-      companyId: r.company === null ? null : this.companyId(r.company),
+      companyId: r.companyName === null ? null : this.companyId(r.companyName),
       lawfulBasis: r.lawfulBasis, termsLiteral: r.termsLiteral, lookups: r.lookups,
     }));
     await insertSealedContacts(this.ctx, this.trx, this.st.ws, this.st.keysVersion, contacts);
@@ -188,11 +197,10 @@ class BatchLander {
       this.out.skipped += 1;
       return;
     }
-    // The row as the user wrote it (the prepared row holds only sealed and normalized forms).
-    const input = rowInput(this.records.get(row.line)!, this.st.header, this.st.fields);
-    const checked = checkRow(input, this.st.options, this.st.country);
-    if (!checked.ok) throw new Error('a prepared row no longer passes its checks');
-    const v = input.values;
+    // The row as checked when it was made (kept for this policy): the fields it gave, parsed and normalized.
+    const checked = row.checked;
+    if (!checked) throw new Error('a row to update was made without its checked input');
+    const v = checked.values;
     const union = <T>(a: readonly T[], b: readonly T[], key: (x: T) => string): T[] => {
       const seen = new Set(a.map(key));
       return [...a, ...b.filter((x) => !seen.has(key(x)))];
@@ -203,7 +211,7 @@ class BatchLander {
       ...(v.jobTitle !== undefined ? { jobTitle: checked.input.jobTitle ?? null } : {}),
       ...(v.city !== undefined ? { city: checked.input.city ?? null } : {}),
       ...(v.country !== undefined ? { country: checked.input.country ?? null } : {}),
-      ...(checked.company !== null ? { companyId: this.companyId(checked.company) } : {}),
+      ...(row.companyName !== null ? { companyId: this.companyId(row.companyName) } : {}),
       emails: union(current.record.emails, checked.record.emails.map((e) => ({ address: e.address, primary: false })), (e) => e.address),
       phones: union(current.record.phones, checked.record.phones, (p) => p.number),
     };
@@ -255,7 +263,7 @@ export async function landBatch(ctx: Ctx, st: RunState, job: BatchJob): Promise<
       // Locked until commit: a rotation's barrier waits for this batch, or this batch sees the new version.
       if ((await ctx.vault.currentVersion(trx, st.ws)) !== st.keysVersion) throw new Stop('rekey');
       if (lockFirst) await holdLanding(trx);
-      await new BatchLander(ctx, trx, st, new Map(records.map((r) => [r.line, r])), out).land(prepared.rows);
+      await new BatchLander(ctx, trx, st, out).land(prepared.rows);
       if (prepared.rejections.length > 0) {
         const text = prepared.rejections.map((r) => csvRow([r.line, r.column, r.reason])).join('');
         await sealChunk(trx, ctx.vault, st.ws, st.importId, ERRORS, records[0]!.line, text);

@@ -8,13 +8,12 @@
 import os from 'node:os';
 import type { AppContext } from '../../kernel/context.js';
 import { auditCode, auditId, recordAuditMany } from '../../platform/audit/index.js';
-import { defaultCountry, exactLookupValues, INDEX_NAMES, KIND } from '../contacts/index.js';
+import { defaultCountry, exactLookupValues, INDEX_NAMES, KIND, startContactMakers, type MakeContext } from '../contacts/index.js';
 import { BlindSet } from './blind-set.js';
 import { CsvFormatError, CsvReader, type CsvRecord } from './csv-reader.js';
 import { actorOf, type ImportActor, type RunState, type StoredOptions } from './land.js';
 import { LandingPipeline, type ReadyBatch } from './pipeline.js';
-import { inlinePreparer, threadPreparer, type Preparer } from './prepare-pool.js';
-import type { PreparedBatch, PrepareContext } from './prepare.js';
+import { importPreparer, type PreparedBatch, type Preparer } from './prepare.js';
 import { deleteChunks, importRow, landedByOthers, setStatus, uploadBytes, UPLOAD } from './queries.js';
 import { columnFields } from './rows.js';
 import { IDENTIFYING_FIELDS, type ImportStatusView } from './schemas.js';
@@ -83,7 +82,7 @@ interface Start {
   actor: ImportActor;
   options: StoredOptions;
   country: string | null;
-  keys: PrepareContext['keys'];
+  keys: MakeContext['keys'];
   /** More than one key version: a rotation is running. */
   rotating: boolean;
   bytes: number;
@@ -178,8 +177,12 @@ async function runOnce(ctx: Ctx, ws: string, importId: string, opts: RunOptions,
         const st: RunState = {
           ws, importId, actor: s.actor, options: s.options, header, fields, country: s.country, keysVersion: s.keys.version, known, companies: new Map(), othersLanded: s.othersLanded,
         };
-        const pc: PrepareContext = { keys: s.keys, header, fields, options: s.options, country: s.country };
-        preparer = threads > 0 ? await threadPreparer(pc, threads) : inlinePreparer(pc);
+        const makers = await startContactMakers({
+          keys: s.keys, country: s.country, columns: fields, defaults: { lawfulBasis: s.options.lawfulBasis, source: s.options.source },
+          // An update writes the row's fields: its parsed input comes back with it, parsed once.
+          keepChecked: s.options.duplicates === 'update',
+        }, threads);
+        preparer = importPreparer(makers, header, fields);
         pipeline = new LandingPipeline(ctx, st, s.resumeLine, LANDING[ctx.db.kind], onCommitted);
         continue;
       }

@@ -1,11 +1,11 @@
 /** Shapes of the imports API (API.md "Contacts": POST/GET /api/v1/imports). */
 import { z } from 'zod';
-import { LAWFUL_BASES } from '../contacts/schemas.js';
+import { FLAT_FIELDS, LAWFUL_BASES, type FlatField } from '../contacts/index.js';
 import { text } from '../../platform/http/text.js';
 
 /** Contact fields a CSV column can feed; by default a header named like the field does. */
-export const IMPORT_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'jobTitle', 'company', 'city', 'country', 'lawfulBasis', 'source'] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
+export const IMPORT_FIELDS = FLAT_FIELDS;
+export type ImportField = FlatField;
 
 /** A contact is told apart and found again by its name or its email: a mapping that feeds neither would make people nobody can find. */
 export const IDENTIFYING_FIELDS: readonly ImportField[] = ['firstName', 'lastName', 'email'];

@@ -1,27 +1,28 @@
 /**
- * Where an import's batches are prepared: inline for a small file, or spread
- * over worker threads for a large one (both cores seal and index while the
- * main thread parses and writes). Results come back in submission order.
+ * Where a bulk load's contacts are made (flat.ts, make.ts): inline for a
+ * small load, or spread over worker threads for a large one (both cores seal
+ * and index while the main thread parses and writes). Results come back in
+ * submission order.
  */
 import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '../../platform/workers.js';
-import type { CsvRecord } from './csv-reader.js';
-import { BatchPreparer, type PreparedBatch, type PrepareContext } from './prepare.js';
+import { makeFlatBatch, type FlatContext, type FlatMade, type FlatRow } from './flat.js';
+import { contactMaker } from './make.js';
 
-export interface Preparer {
-  /** Starts preparing a batch; the promise settles with its result. */
-  prepare(records: CsvRecord[]): Promise<PreparedBatch>;
+export interface ContactMakers {
+  /** Starts making a batch; the promise settles with its result. */
+  make(rows: FlatRow[]): Promise<FlatMade>;
   close(): Promise<void>;
 }
 
-export function inlinePreparer(pc: PrepareContext): Preparer {
-  const p = new BatchPreparer(pc);
+function inlineMakers(fc: FlatContext): ContactMakers {
+  const maker = contactMaker(fc);
   return {
-    prepare: (records) => new Promise((resolve, reject) => {
+    make: (rows) => new Promise((resolve, reject) => {
       // A macrotask each, so a waiting request on the main thread is served between batches.
       setImmediate(() => {
         try {
-          resolve(p.prepare(records));
+          resolve(makeFlatBatch(maker, fc, rows));
         } catch (err) {
           reject(err instanceof Error ? err : new Error(String(err)));
         }
@@ -32,12 +33,17 @@ export function inlinePreparer(pc: PrepareContext): Preparer {
 }
 
 interface Pending {
-  resolve: (b: PreparedBatch) => void;
+  resolve: (b: FlatMade) => void;
   reject: (e: Error) => void;
 }
 
-export async function threadPreparer(pc: PrepareContext, threads: number): Promise<Preparer> {
-  const file = new URL('./prepare-worker.ts', import.meta.url);
+/** Makers for a bulk load: `threads` worker threads, or inline when 0. */
+export async function startContactMakers(fc: FlatContext, threads: number): Promise<ContactMakers> {
+  return threads > 0 ? threadMakers(fc, threads) : inlineMakers(fc);
+}
+
+async function threadMakers(fc: FlatContext, threads: number): Promise<ContactMakers> {
+  const file = new URL('./make-worker.ts', import.meta.url);
   const workers: Worker[] = [];
   const pending = new Map<number, Pending>();
   let seq = 0;
@@ -50,8 +56,8 @@ export async function threadPreparer(pc: PrepareContext, threads: number): Promi
   for (let i = 0; i < threads; i++) {
     // A worker's live data is a batch or two and its memo (a few MB): bounded heaps keep the
     // import process under its memory budget (docs/performance.md) at ≈ 3 % of the speed.
-    const w = await startTsWorker(file, pc, { resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 } });
-    w.on('message', (m: { seq: number; batch?: PreparedBatch; error?: string }) => {
+    const w = await startTsWorker(file, fc, { resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 } });
+    w.on('message', (m: { seq: number; batch?: FlatMade; error?: string }) => {
       const p = pending.get(m.seq);
       if (!p) return;
       pending.delete(m.seq);
@@ -65,12 +71,12 @@ export async function threadPreparer(pc: PrepareContext, threads: number): Promi
     workers.push(w);
   }
   return {
-    prepare: (records) => {
+    make: (rows) => {
       if (failure) return Promise.reject(failure);
       const n = seq++;
-      return new Promise<PreparedBatch>((resolve, reject) => {
+      return new Promise<FlatMade>((resolve, reject) => {
         pending.set(n, { resolve, reject });
-        workers[n % workers.length]!.postMessage({ seq: n, records });
+        workers[n % workers.length]!.postMessage({ seq: n, rows });
       });
     },
     close: async () => {

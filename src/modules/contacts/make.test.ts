@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { clusteredIds, ID_RUN } from './prepare.js';
+import { clusteredIds, ID_RUN } from './make.js';
 
 describe('clusteredIds', () => {
   it('gives valid, unique UUIDs in sorted runs of ID_RUN at unrelated places', () => {
