@@ -4,6 +4,7 @@ import type { AppContext } from '../../kernel/context.js';
 import { listAuditEvents, verifyAudit, type AuditEventView } from '../../platform/audit/index.js';
 import { badRequest } from '../../platform/errors.js';
 import { auditActor, requireAuth } from '../../kernel/auth.js';
+import { inWorkspace } from '../../kernel/route.js';
 import { exportAuditCsv } from './export.js';
 import {
   AuditFiltersSchema,
@@ -46,10 +47,9 @@ export function registerAuditTrailRoutes(app: FastifyInstance, ctx: AppContext):
       schema: { tags: ['audit'], summary: 'Audit events, newest first', querystring: AuditListQuerySchema, response: { 200: AuditPageSchema } },
     },
     async (req) => {
-      const auth = requireAuth(req);
       const { cursor, limit, ...filters } = req.query;
       try {
-        const page = await ctx.db.withWorkspace(auth.workspaceId, (trx) =>
+        const page = await inWorkspace(ctx, req, (trx) =>
           listAuditEvents(trx, { ...toListFilters(filters), cursor: cursor ?? null, limit }),
         );
         return { items: page.items.map(present), nextCursor: page.nextCursor };
@@ -90,8 +90,7 @@ export function registerAuditTrailRoutes(app: FastifyInstance, ctx: AppContext):
       schema: { tags: ['audit'], summary: 'The filtered audit trail as CSV (audited as audit.exported)', querystring: AuditFiltersSchema },
     },
     async (req, reply) => {
-      const auth = requireAuth(req);
-      const { csv } = await ctx.db.withWorkspace(auth.workspaceId, (trx) =>
+      const { csv } = await inWorkspace(ctx, req, (trx, auth) =>
         exportAuditCsv(trx, { filters: req.query, actor: auditActor(auth), requestId: String(req.id) }),
       );
       const day = ctx.now().toISOString().slice(0, 10);

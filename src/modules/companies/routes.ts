@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../kernel/context.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
-import { auditActor, requireAuth } from '../../kernel/auth.js';
+import { auditActor, type AuthState } from '../../kernel/auth.js';
 import { inWorkspace } from '../../kernel/route.js';
 import { listCompanies, type CompanySort } from './list.js';
 import { CompanySchema, CreateCompanySchema, IdParamsSchema, ListQuerySchema, PatchCompanySchema, view } from './schemas.js';
@@ -16,25 +16,22 @@ import { createCompanies, deleteCompany, findCompaniesByName, getCompany, update
  */
 export function registerCompanyRoutes(app: FastifyInstance, ctx: AppContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const writeContext = (req: FastifyRequest): WriteContext => {
-    const auth = requireAuth(req);
-    return { workspaceId: auth.workspaceId, now: ctx.now(), actor: auditActor(auth), requestId: String(req.id) };
-  };
+  const writeContext = (req: FastifyRequest, auth: AuthState): WriteContext =>
+    ({ workspaceId: auth.workspaceId, now: ctx.now(), actor: auditActor(auth), requestId: String(req.id) });
 
   typed.post('/api/v1/companies', {
     config: { permission: 'contacts:write' },
     schema: { tags: ['companies'], summary: 'Create a company (honours Idempotency-Key)', body: CreateCompanySchema, response: { 201: CompanySchema } },
   }, async (req, reply) => {
-    const w = writeContext(req);
-    const result = await ctx.db.withWorkspace(w.workspaceId, (trx) => idempotentCreate(ctx, trx, req, requireAuth(req), {
+    const result = await inWorkspace(ctx, req, (trx, auth) => idempotentCreate(ctx, trx, req, auth, {
       route: 'POST /api/v1/companies',
       body: req.body,
       create: async () => {
-        const [created] = await createCompanies(trx, ctx.vault, w, [req.body]);
+        const [created] = await createCompanies(trx, ctx.vault, writeContext(req, auth), [req.body]);
         return { id: created!.id, status: 201, value: view(created!) };
       },
       // A replay shows the company as it is now (404 once deleted).
-      replay: async (id) => view(await getCompany(trx, ctx.vault, w.workspaceId, id)),
+      replay: async (id) => view(await getCompany(trx, ctx.vault, auth.workspaceId, id)),
     }));
     return sendCreated(reply, result);
   });
@@ -66,14 +63,13 @@ export function registerCompanyRoutes(app: FastifyInstance, ctx: AppContext): vo
   typed.patch('/api/v1/companies/:id', {
     config: { permission: 'contacts:write' },
     schema: { tags: ['companies'], summary: 'Change a company (null clears a field)', params: IdParamsSchema, body: PatchCompanySchema, response: { 200: CompanySchema } },
-  }, async (req) => inWorkspace(ctx, req, async (trx) => view(await updateCompany(trx, ctx, writeContext(req), req.params.id, req.body))));
+  }, async (req) => inWorkspace(ctx, req, async (trx, auth) => view(await updateCompany(trx, ctx, writeContext(req, auth), req.params.id, req.body))));
 
   typed.delete('/api/v1/companies/:id', {
     config: { permission: 'contacts:delete' },
     schema: { tags: ['companies'], summary: 'Delete a company', params: IdParamsSchema, response: { 204: z.null() } },
   }, async (req, reply) => {
-    const w = writeContext(req);
-    await ctx.db.withWorkspace(w.workspaceId, (trx) => deleteCompany(trx, w, req.params.id));
+    await inWorkspace(ctx, req, (trx, auth) => deleteCompany(trx, writeContext(req, auth), req.params.id));
     return reply.status(204).send(null);
   });
 }

@@ -9,7 +9,7 @@ import type { AppContext } from '../../kernel/context.js';
 import { auditCode, listAuditEvents, recordAudit } from '../../platform/audit/index.js';
 import { badRequest, notFound, PROBLEM_BASE } from '../../platform/errors.js';
 import { idempotentCreate, REPLAYED_HEADER } from '../../platform/http/idempotency.js';
-import { auditActor, requireAuth } from '../../kernel/auth.js';
+import { auditActor } from '../../kernel/auth.js';
 import { inWorkspace } from '../../kernel/route.js';
 import { showing } from '../reads/index.js';
 import { ownerScope, visibleRow } from './access.js';
@@ -111,8 +111,7 @@ function registerContactWrites(app: FastifyInstance, ctx: AppContext): void {
     config: { permission: 'contacts:delete' },
     schema: { tags, summary: 'Erase a contact (crypto-shredding, then the rows)', params: IdParamsSchema, response: { 204: Empty } },
   }, async (req, reply) => {
-    const auth = requireAuth(req);
-    await ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
+    await inWorkspace(ctx, req, async (trx, auth) => {
       const row = await visibleRow(trx, auth, req.params.id);
       await deleteContact(ctx, trx, auth.workspaceId, row.id);
       await recordAudit(trx, { action: 'contact.deleted', actor: auditActor(auth), subjectIds: [row.id], requestId: String(req.id) });

@@ -5,7 +5,7 @@ import type { AppContext } from '../../kernel/context.js';
 import { badRequest } from '../../platform/errors.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { text } from '../../platform/http/text.js';
-import { auditActor, requireAuth } from '../../kernel/auth.js';
+import { auditActor, type AuthState } from '../../kernel/auth.js';
 import { inWorkspace } from '../../kernel/route.js';
 import { DATA_CATEGORIES, FIELD_TYPES } from './queries.js';
 import { createCustomField, getCustomField, listCustomFields, updateCustomField, type CustomField, type FieldActor } from './service.js';
@@ -57,8 +57,7 @@ function decodeCursor(raw: string): { at: Date; id: string } {
  */
 export function registerCustomFieldRoutes(app: FastifyInstance, ctx: AppContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const fieldActor = (req: FastifyRequest): FieldActor => {
-    const auth = requireAuth(req);
+  const fieldActor = (req: FastifyRequest, auth: AuthState): FieldActor => {
     // A token acts for its maker, but recording a legal ground is a member's own decision.
     const role = auth.kind === 'session' ? auth.role : null;
     return { workspaceId: auth.workspaceId, role, userId: auth.userId, actor: auditActor(auth), now: ctx.now(), requestId: String(req.id) };
@@ -68,15 +67,14 @@ export function registerCustomFieldRoutes(app: FastifyInstance, ctx: AppContext)
     config: { permission: 'workspace:manage' },
     schema: { tags: ['custom-fields'], summary: 'Define a custom field (special_category needs a legal ground, recorded by an owner; honours Idempotency-Key)', body: CreateSchema, response: { 201: FieldSchema } },
   }, async (req, reply) => {
-    const a = fieldActor(req);
-    const result = await ctx.db.withWorkspace(a.workspaceId, (trx) => idempotentCreate(ctx, trx, req, requireAuth(req), {
+    const result = await inWorkspace(ctx, req, (trx, auth) => idempotentCreate(ctx, trx, req, auth, {
       route: 'POST /api/v1/custom-fields',
       body: req.body,
       create: async () => {
-        const field = await createCustomField(trx, a, req.body);
+        const field = await createCustomField(trx, fieldActor(req, auth), req.body);
         return { id: field.id, status: 201, value: view(field) };
       },
-      replay: async (id) => view(await getCustomField(trx, a.workspaceId, id)),
+      replay: async (id) => view(await getCustomField(trx, auth.workspaceId, id)),
     }));
     return sendCreated(reply, result);
   });
@@ -95,6 +93,6 @@ export function registerCustomFieldRoutes(app: FastifyInstance, ctx: AppContext)
   typed.patch('/api/v1/custom-fields/:id', {
     config: { permission: 'workspace:manage' },
     schema: { tags: ['custom-fields'], summary: 'Relabel, add options, archive or unarchive a custom field; an owner may record a new legal ground', params: z.object({ id: z.uuid() }), body: PatchSchema, response: { 200: FieldSchema } },
-  }, async (req) => inWorkspace(ctx, req, async (trx) =>
-    view(await updateCustomField(trx, fieldActor(req), req.params.id, req.body))));
+  }, async (req) => inWorkspace(ctx, req, async (trx, auth) =>
+    view(await updateCustomField(trx, fieldActor(req, auth), req.params.id, req.body))));
 }

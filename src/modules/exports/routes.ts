@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../kernel/context.js';
 import { auditCode, auditId, recordAudit } from '../../platform/audit/index.js';
 import { auditActor, requireAuth } from '../../kernel/auth.js';
+import { inWorkspace } from '../../kernel/route.js';
 import { createExport, exportChunks, exportForDownload } from './service.js';
 
 const tags = ['contacts'];
@@ -33,8 +34,7 @@ export function registerExportRoutes(app: FastifyInstance, ctx: AppContext): voi
     config: { permission: 'contacts:export' },
     schema: { tags, summary: 'Export the contacts you can see, or a segment, as CSV or JSON (audited; owners and the DPO are told)', body: ExportInputSchema, response: { 201: ExportSchema } },
   }, async (req, reply) => {
-    const auth = requireAuth(req);
-    const created = await ctx.db.withWorkspace(auth.workspaceId, (trx) => createExport(ctx, trx, auth, req.body, String(req.id)));
+    const created = await inWorkspace(ctx, req, (trx, auth) => createExport(ctx, trx, auth, req.body, String(req.id)));
     return reply.status(201).header('location', created.url).send(created);
   });
 

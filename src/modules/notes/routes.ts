@@ -7,7 +7,8 @@ import type { Trx } from '../../platform/db/database.js';
 import { validationFailed } from '../../platform/errors.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { ownerScope } from '../contacts/index.js';
-import { auditActor, requireAuth } from '../../kernel/auth.js';
+import { auditActor, type AuthState } from '../../kernel/auth.js';
+import { inWorkspace } from '../../kernel/route.js';
 import { showing } from '../reads/index.js';
 import { checkAbout, createNote, deleteNote, getNote, listNotes, shownBy, updateNote, type NoteAbout, type NoteWrite } from './service.js';
 
@@ -41,11 +42,8 @@ function decodeCursor(c: string): { at: Date; id: string } {
 export function registerNoteRoutes(app: FastifyInstance, ctx: AppContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   /** A note write carries the writer's record visibility (read in the request's transaction). */
-  const writeOf = async (trx: Trx, req: FastifyRequest): Promise<NoteWrite> => {
-    const auth = requireAuth(req);
-    return { workspaceId: auth.workspaceId, userId: auth.userId, actor: auditActor(auth), requestId: String(req.id), scope: await ownerScope(trx, auth) };
-  };
-  const ws = (req: FastifyRequest): string => requireAuth(req).workspaceId;
+  const writeOf = async (trx: Trx, req: FastifyRequest, auth: AuthState): Promise<NoteWrite> =>
+    ({ workspaceId: auth.workspaceId, userId: auth.userId, actor: auditActor(auth), requestId: String(req.id), scope: await ownerScope(trx, auth) });
   typed.get('/api/v1/notes', {
     config: { permission: 'contacts:read', reads: 'crm.view' },
     schema: { tags, summary: "A contact's (audited: crm.view) or a company's notes, newest first", querystring: QuerySchema, response: { 200: z.object({ items: z.array(NoteSchema), nextCursor: z.string().nullable() }) } },
@@ -63,7 +61,7 @@ export function registerNoteRoutes(app: FastifyInstance, ctx: AppContext): void 
   typed.post('/api/v1/notes', { config: { permission: 'contacts:write', reads: 'crm.view' }, schema: { tags, summary: 'Add a note to a contact or a company (honours Idempotency-Key)', body: CreateSchema, response: { 201: NoteSchema } } }, async (req, reply) => {
     const about = aboutOf(req.body);
     return sendCreated(reply, await showing(ctx, req, async (trx, auth) => {
-      const w = await writeOf(trx, req);
+      const w = await writeOf(trx, req, auth);
       const done = await idempotentCreate(ctx, trx, req, auth, {
         route: 'POST /api/v1/notes',
         body: req.body,
@@ -78,12 +76,12 @@ export function registerNoteRoutes(app: FastifyInstance, ctx: AppContext): void 
     }));
   });
   typed.patch('/api/v1/notes/:id', { config: { permission: 'contacts:write', reads: 'crm.view' }, schema: { tags, summary: "Change a note's text (the same text changes nothing)", params: IdParams, body: z.strictObject({ body }), response: { 200: NoteSchema } } }, async (req) =>
-    showing(ctx, req, async (trx) => {
-      const note = await updateNote(ctx, trx, await writeOf(trx, req), req.params.id, req.body.body);
+    showing(ctx, req, async (trx, auth) => {
+      const note = await updateNote(ctx, trx, await writeOf(trx, req, auth), req.params.id, req.body.body);
       return { value: note, shown: shownBy(note) };
     }));
   typed.delete('/api/v1/notes/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Delete a note', params: IdParams, response: { 204: z.null() } } }, async (req, reply) => {
-    await ctx.db.withWorkspace(ws(req), async (trx) => deleteNote(trx, await writeOf(trx, req), req.params.id));
+    await inWorkspace(ctx, req, async (trx, auth) => deleteNote(trx, await writeOf(trx, req, auth), req.params.id));
     return reply.status(204).send(null);
   });
 }

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../kernel/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
-import { requireAuth } from '../../kernel/auth.js';
+import { inWorkspace } from '../../kernel/route.js';
 import { listNotifications, markNotificationRead } from './notifications.js';
 import { installReadAnswerRule } from './answer.js';
 import { ReadBudgetRefusal } from './record.js';
@@ -43,12 +43,9 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
     config: { permission: 'authenticated' },
     schema: { tags, summary: 'My notifications, newest first', querystring: ListQuerySchema, response: { 200: PageSchema } },
   }, async (req) => {
-    const auth = requireAuth(req);
-    const userId = auth.userId;
-    if (!userId) return { items: [], nextCursor: null };
     try {
-      return await ctx.db.withWorkspace(auth.workspaceId, (trx) =>
-        listNotifications(trx, userId, { limit: req.query.limit, cursor: req.query.cursor ?? null }),
+      return await inWorkspace(ctx, req, async (trx, auth) =>
+        auth.userId ? listNotifications(trx, auth.userId, { limit: req.query.limit, cursor: req.query.cursor ?? null }) : { items: [], nextCursor: null },
       );
     } catch (err) {
       if (err instanceof RangeError) throw badRequest('The cursor is not one this list gave out.', [{ path: 'querystring.cursor', message: 'invalid cursor' }]);
@@ -60,11 +57,9 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
     config: { permission: 'authenticated' },
     schema: { tags, summary: 'Mark a notification read', params: z.object({ id: z.uuid() }), response: { 204: Empty } },
   }, async (req, reply) => {
-    const auth = requireAuth(req);
-    const userId = auth.userId;
-    const found = userId
-      ? await ctx.db.withWorkspace(auth.workspaceId, (trx) => markNotificationRead(trx, userId, req.params.id, ctx.now()))
-      : false;
+    const found = await inWorkspace(ctx, req, async (trx, auth) =>
+      auth.userId ? markNotificationRead(trx, auth.userId, req.params.id, ctx.now()) : false,
+    );
     if (!found) throw notFound();
     return reply.status(204).send(null);
   });

@@ -7,7 +7,8 @@ import type { Trx } from '../../platform/db/database.js';
 import { validationFailed } from '../../platform/errors.js';
 import { idempotentCreate, sendCreated } from '../../platform/http/idempotency.js';
 import { ownerScope, visibleContactIds } from '../contacts/index.js';
-import { auditActor, requireAuth } from '../../kernel/auth.js';
+import { auditActor, type AuthState } from '../../kernel/auth.js';
+import { inWorkspace } from '../../kernel/route.js';
 import { showing } from '../reads/index.js';
 import { createTask, deleteTask, getTask, shownBy, taskRows, taskViews, updateTask, type TaskWrite } from './service.js';
 
@@ -41,11 +42,8 @@ function decodeCursor(c: string): { at: Date; id: string } {
 export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   /** A task write carries the writer's record visibility (read in the request's transaction). */
-  const writeOf = async (trx: Trx, req: FastifyRequest): Promise<TaskWrite> => {
-    const auth = requireAuth(req);
-    return { workspaceId: auth.workspaceId, userId: auth.userId, actor: auditActor(auth), requestId: String(req.id), scope: await ownerScope(trx, auth) };
-  };
-  const ws = (req: FastifyRequest): string => requireAuth(req).workspaceId;
+  const writeOf = async (trx: Trx, req: FastifyRequest, auth: AuthState): Promise<TaskWrite> =>
+    ({ workspaceId: auth.workspaceId, userId: auth.userId, actor: auditActor(auth), requestId: String(req.id), scope: await ownerScope(trx, auth) });
   typed.get('/api/v1/tasks', {
     config: { permission: 'contacts:read', reads: 'crm.list' },
     schema: { tags, summary: 'Tasks, newest first; shown contact names are an audited read (crm.list)', querystring: QuerySchema, response: { 200: z.object({ items: z.array(TaskSchema), nextCursor: z.string().nullable() }) } },
@@ -68,7 +66,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
     }));
   typed.post('/api/v1/tasks', { config: { permission: 'contacts:write', reads: 'crm.view' }, schema: { tags, summary: 'Create a task (honours Idempotency-Key)', body: CreateSchema, response: { 201: TaskSchema } } }, async (req, reply) =>
     sendCreated(reply, await showing(ctx, req, async (trx, auth) => {
-      const w = await writeOf(trx, req);
+      const w = await writeOf(trx, req, auth);
       const done = await idempotentCreate(ctx, trx, req, auth, {
         route: 'POST /api/v1/tasks',
         body: req.body,
@@ -82,12 +80,12 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext): void 
       return { value: done, shown: shownBy(done.value) };
     })));
   typed.patch('/api/v1/tasks/:id', { config: { permission: 'contacts:write', reads: 'crm.view' }, schema: { tags, summary: 'Change a task; { done: true|false } toggles it; a change to nothing changes nothing', params: IdParams, body: PatchSchema, response: { 200: TaskSchema } } }, async (req) =>
-    showing(ctx, req, async (trx) => {
-      const task = await updateTask(ctx, trx, await writeOf(trx, req), req.params.id, req.body);
+    showing(ctx, req, async (trx, auth) => {
+      const task = await updateTask(ctx, trx, await writeOf(trx, req, auth), req.params.id, req.body);
       return { value: task, shown: shownBy(task) };
     }));
   typed.delete('/api/v1/tasks/:id', { config: { permission: 'contacts:write' }, schema: { tags, summary: 'Delete a task', params: IdParams, response: { 204: z.null() } } }, async (req, reply) => {
-    await ctx.db.withWorkspace(ws(req), async (trx) => deleteTask(trx, await writeOf(trx, req), req.params.id));
+    await inWorkspace(ctx, req, async (trx, auth) => deleteTask(trx, await writeOf(trx, req, auth), req.params.id));
     return reply.status(204).send(null);
   });
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../kernel/context.js';
 import { auditCode, recordAudit } from '../../platform/audit/index.js';
 import { forbidden, validationFailed } from '../../platform/errors.js';
-import { auditActor, requireAuth } from '../../kernel/auth.js';
+import { auditActor } from '../../kernel/auth.js';
 import { inWorkspace } from '../../kernel/route.js';
 import { notifyOwners } from '../identity/index.js';
 import { SlugSchema, WorkspaceNameSchema } from './schemas.js';
@@ -77,9 +77,8 @@ export function registerWorkspaceSettingsRoutes(app: FastifyInstance, ctx: AppCo
     config: { permission: 'workspace:manage' },
     schema: { tags: ['workspace'], summary: 'Start closing the workspace: every sign-in, session and token is refused from now on', body: CloseBodySchema, response: { 200: z.object({ status: z.literal('closing') }) } },
   }, async (req) => {
-    const auth = requireAuth(req);
-    if (auth.kind !== 'session' || auth.role !== 'owner') throw forbidden('Only an owner, signed in, can close the workspace.');
-    await ctx.db.withWorkspace(auth.workspaceId, async (trx) => {
+    await inWorkspace(ctx, req, async (trx, auth) => {
+      if (auth.kind !== 'session' || auth.role !== 'owner') throw forbidden('Only an owner, signed in, can close the workspace.');
       const { slug, name } = await readWorkspaceSettings(trx, ctx.vault, auth.workspaceId);
       if (req.body.confirm !== slug) throw validationFailed([{ path: 'confirm', message: "Type the workspace's slug to confirm." }]);
       await markClosing(trx, auth.workspaceId);
