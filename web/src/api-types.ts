@@ -194,7 +194,7 @@ export interface paths {
                                 roles: {
                                     /** @enum {string} */
                                     role: "owner" | "admin" | "dpo" | "sales" | "support" | "auditor";
-                                    description: string;
+                                    summary: string;
                                     permissions: ("contacts:read" | "contacts:write" | "contacts:delete" | "contacts:export" | "special_category:read" | "audit:read" | "compliance:read" | "compliance:manage" | "workspace:manage" | "members:manage" | "tokens:manage")[];
                                 }[];
                             };

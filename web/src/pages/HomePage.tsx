@@ -10,7 +10,7 @@ export function HomePage({ me }: { me: Me }) {
       <Text>
         Signed in to <strong>{me.workspaceSlug}</strong> as {me.email}, with the role <strong>{me.role}</strong>.
       </Text>
-      <Text c="gray.8">{me.permissionMatrix.roles.find((r) => r.role === me.role)?.description}</Text>
+      <Text c="gray.8">{me.permissionMatrix.roles.find((r) => r.role === me.role)?.summary}</Text>
       <Paper withBorder p="md" component="section" aria-labelledby="home-permissions">
         <Title order={2} size="h4" id="home-permissions">
           What your role allows

@@ -28,7 +28,7 @@ describe('GET /api/v1/me', () => {
     }
     const expected = {
       permissions: [...PERMISSIONS],
-      roles: ROLES.map((role) => ({ role, description: ROLE_DESCRIPTIONS[role], permissions: [...ROLE_PERMISSIONS[role]] })),
+      roles: ROLES.map((role) => ({ role, summary: ROLE_DESCRIPTIONS[role], permissions: [...ROLE_PERMISSIONS[role]] })),
     };
     expect(matrices).toEqual([expected, expected]);
   });

@@ -13,15 +13,17 @@ import { workspaceFacts } from '../workspace-facts.js';
  * The whole permission matrix, sent with /me so the web UI shows the server's
  * own table (team page, home page) without importing server code. The same
  * for every member: it says what each role may do, not what this member may.
+ * A role's text is its `summary`: `description` names a deal's text, a personal
+ * field for the read rule (reads/answer.ts), which this is not.
  */
 const PermissionMatrixSchema = z.object({
   permissions: z.array(z.enum(PERMISSIONS)),
-  roles: z.array(z.object({ role: z.enum(ROLES), description: z.string(), permissions: z.array(z.enum(PERMISSIONS)) })),
+  roles: z.array(z.object({ role: z.enum(ROLES), summary: z.string(), permissions: z.array(z.enum(PERMISSIONS)) })),
 });
 
 const PERMISSION_MATRIX: z.infer<typeof PermissionMatrixSchema> = {
   permissions: [...PERMISSIONS],
-  roles: ROLES.map((role) => ({ role, description: ROLE_DESCRIPTIONS[role], permissions: [...ROLE_PERMISSIONS[role]] })),
+  roles: ROLES.map((role) => ({ role, summary: ROLE_DESCRIPTIONS[role], permissions: [...ROLE_PERMISSIONS[role]] })),
 };
 
 export const MeSchema = z.object({

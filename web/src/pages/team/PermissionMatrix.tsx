@@ -43,7 +43,7 @@ export function PermissionMatrix({ matrix }: { matrix: Matrix }) {
               {r.role}
             </Text>
             <Text component="dd" size="sm" ml="md" mb="xs">
-              {r.description}
+              {r.summary}
             </Text>
           </div>
         ))}
