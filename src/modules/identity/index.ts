@@ -18,8 +18,7 @@ export { notifyOwners } from './members/members-queries.js';
 export { PERMISSIONS } from './members/permissions.js';
 export { createUser, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, type Role, type UserVault } from './members/users.js';
 export { insertApiToken } from './tokens/tokens.js';
-export { actorLabels, membersWithRoles, type ActorLabels, type Recipient } from './directory.js';
-export { isMember } from './directory.js';
+export { actorLabels, isMember, membersWithRoles, type ActorLabels, type Recipient } from './directory.js';
 export type { WorkspaceFacts, WorkspaceFactsReader } from './workspace-facts.js';
 
 export const identityModule = defineModule({
