@@ -24,12 +24,7 @@ export async function openOperatorRuntime(): Promise<OperatorRuntime> {
 }
 
 /** What the composition root hands each module's commands. */
-export const cliKit: CliKit = {
-  loadConfig: () => loadConfig(),
-  openRuntime: openOperatorRuntime,
-  workspaceIdBySlug,
-  output: (json, value, human) => process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human}\n`),
-};
+export const cliKit: CliKit = { openRuntime: openOperatorRuntime };
 
 async function withRuntime<T>(fn: (rt: OperatorRuntime) => Promise<T>): Promise<T> {
   const rt = await openOperatorRuntime();

@@ -13,7 +13,6 @@ import { Hooks } from './kernel/hooks.js';
 import type { ModuleDefinition } from './kernel/module.js';
 import { MODULES } from './modules/index.js';
 
-export { AuditChainerLoop } from './platform/audit/chainer-loop.js';
 import { AuditChainerLoop } from './platform/audit/chainer-loop.js';
 
 export const CHECKPOINT_PURPOSE = 'audit-checkpoint';

@@ -14,7 +14,7 @@ import { createTestApp, type TestApp } from './helpers/app.js';
 import { makeWorkspace, signInAs, tokenFor, type SignedIn } from './helpers/auth.js';
 import { asOwner } from './helpers/db.js';
 import { BAD_HEADERS, BAD_PARAMS, BAD_QUERY, malformedBodies, operationsOf, plausible, prng, type Operation } from './helpers/fuzz.js';
-import { PERMISSIONS } from '../src/modules/identity/index.js';
+import { PERMISSIONS } from '../src/kernel/access.js';
 
 const SEED = 20261207;
 /** Requests per operation and credential (of the ~30 variants an operation has): the bound that keeps the walk near 10 s. */

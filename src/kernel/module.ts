@@ -60,14 +60,8 @@ export interface OperatorRuntime {
 
 /** What the composition root hands each module's commands. */
 export interface CliKit {
-  /** Loads the configuration from the environment (read once per command). */
-  loadConfig(): Config;
-  /** Opens the database (migrating it) and the key ring; the caller closes it. */
+  /** Opens the database (migrating it) and the key ring with every module's re-indexers; the caller closes it. */
   openRuntime(): Promise<OperatorRuntime>;
-  /** A workspace's id from its slug, across workspaces (an operator's lookup); throws when none. */
-  workspaceIdBySlug(db: Database, slug: string): Promise<string>;
-  /** Prints a result: JSON with --json, else a short human line. */
-  output(json: boolean | undefined, value: unknown, human: string): void;
 }
 
 /** Declares a module (an identity function: it types the literal and nothing else). */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { recordAudit } from '../../src/platform/audit/index.js';
-import { createSession, createUser, insertApiToken, type Role } from '../../src/modules/identity/index.js';
+import { createSession, createUser, insertApiToken } from '../../src/modules/identity/index.js';
+import type { Role } from '../../src/kernel/access.js';
 import { createWorkspace } from '../../src/modules/workspaces/service.js';
 import type { TestApp } from './app.js';
 

@@ -13,7 +13,8 @@ import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.j
 import { createSetupLinkStep } from '../../src/modules/setup/link.js';
 import { recordAudit } from '../../src/platform/audit/index.js';
 import { createLogger } from '../../src/platform/logging.js';
-import { createSession, createUser, SESSION_COOKIE, type Role } from '../../src/modules/identity/index.js';
+import { createSession, createUser, SESSION_COOKIE } from '../../src/modules/identity/index.js';
+import type { Role } from '../../src/kernel/access.js';
 import { createWorkspace } from '../../src/modules/workspaces/service.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { LogCapture } from './app.js';

@@ -3,18 +3,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../kernel/context.js';
 import { auditCode, recordAudit } from '../../../platform/audit/index.js';
 import { AppError, forbidden, unauthorized } from '../../../platform/errors.js';
-import {
-  ROLES_REQUIRING_2FA,
-  isPermission,
-  permissionsOf,
-  type Permission,
-  type RouteAccess,
-} from '../members/permissions.js';
-import { secretHash, sessionCookieOf, touchSession, type SessionStage } from './sessions.js';
-import type { Role } from '../members/users.js';
-
-export { auditActor, requireAuth, type AuthState } from '../../../kernel/auth.js';
+import { ROLES_REQUIRING_2FA, isPermission, permissionsOf } from '../members/permissions.js';
+import type { Permission, Role, RouteAccess } from '../../../kernel/access.js';
 import { auditActor, type AuthState } from '../../../kernel/auth.js';
+import { secretHash, sessionCookieOf, touchSession, type SessionStage } from './sessions.js';
 
 const TOUCH_EVERY_MS = 60_000;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

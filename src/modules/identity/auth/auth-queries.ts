@@ -3,7 +3,7 @@ import type { Hooks } from '../../../kernel/hooks.js';
 import type { Trx } from '../../../platform/db/database.js';
 import { workspaceFacts } from '../workspace-facts.js';
 import type { SessionStage } from './sessions.js';
-import type { Role } from '../members/users.js';
+import type { Role } from '../../../kernel/access.js';
 
 /** The SQL of sign-in, password change and password reset (routes and services build none). */
 

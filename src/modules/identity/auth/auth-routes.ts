@@ -3,13 +3,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../../kernel/context.js';
 import { forbidden } from '../../../platform/errors.js';
-import { requireAuth } from './auth-hook.js';
+import { requireAuth } from '../../../kernel/auth.js';
 import { clearSessionCookie, setSessionCookie } from './auth-common.js';
 import { confirmPasswordReset, requestPasswordReset } from './password-reset.js';
 import { changePassword, mySessions, revokeSessions, signOut, type SelfActor } from './passwords.js';
 import { clientLabel, sessionCookieOf } from './sessions.js';
 import { signIn } from './sign-in.js';
-import { MAX_PASSWORD_LENGTH, ROLES } from '../members/users.js';
+import { MAX_PASSWORD_LENGTH } from '../members/users.js';
+import { ROLES } from '../../../kernel/access.js';
 
 // Bounds only: the rules (length floor, common passwords) answer 422 naming the field.
 const Password = z.string().min(1).max(MAX_PASSWORD_LENGTH);

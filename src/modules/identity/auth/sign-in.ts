@@ -7,7 +7,8 @@ import { markSeen, sessionByTokenHash, signInRow, workspaceBySlug, type SignInRo
 import { ROLES_REQUIRING_2FA } from '../members/permissions.js';
 import { createSession, endSession, secretHash, type IssuedSession, type SessionStage } from './sessions.js';
 import { throttleCheck, throttleFail, throttleSuccess, type ThrottleInput } from './throttle.js';
-import { findUserByEmail, normalizeEmail, type Role } from '../members/users.js';
+import { findUserByEmail, normalizeEmail } from '../members/users.js';
+import type { Role } from '../../../kernel/access.js';
 
 export interface SignInInput {
   workspace: string;

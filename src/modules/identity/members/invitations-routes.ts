@@ -3,10 +3,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../../kernel/context.js';
 import { AppError } from '../../../platform/errors.js';
-import { requireAuth } from '../auth/auth-hook.js';
+import { requireAuth } from '../../../kernel/auth.js';
 import { acceptInvitation, invalidInvitation, invitationByToken, inviteMember } from './invitations-service.js';
 import { throttleCheck, throttleFail, throttleSuccess, type ThrottleInput } from '../auth/throttle.js';
-import { MAX_PASSWORD_LENGTH, ROLES } from './users.js';
+import { MAX_PASSWORD_LENGTH } from './users.js';
+import { ROLES } from '../../../kernel/access.js';
 
 const InviteBodySchema = z.object({
   email: z.string().trim().max(254).pipe(z.email('Enter an email address.')),

@@ -5,12 +5,13 @@ import { auditCode, auditId, recordAudit } from '../../../platform/audit/index.j
 import type { Trx } from '../../../platform/db/database.js';
 import { forbidden, validationFailed } from '../../../platform/errors.js';
 import { queueMail } from '../../../platform/mail/index.js';
-import { auditActor, type AuthState } from '../auth/auth-hook.js';
+import { auditActor, type AuthState } from '../../../kernel/auth.js';
 import { memberLabel, notifyOwners, workspaceName } from './members-queries.js';
 import { actorLabel, managerRole } from './members-service.js';
 import { mayGrantRole } from './permissions.js';
 import { newSecret, secretHash } from '../auth/sessions.js';
-import { createUser, findUserByEmail, normalizeEmail, type Role } from './users.js';
+import { createUser, findUserByEmail, normalizeEmail } from './users.js';
+import type { Role } from '../../../kernel/access.js';
 import { workspaceFacts } from '../workspace-facts.js';
 
 /** How long an invitation link works. */

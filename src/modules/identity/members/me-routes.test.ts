@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { makeWorkspace, signInAs } from '../../../../test/helpers/auth.js';
-import { PERMISSIONS, ROLE_DESCRIPTIONS, ROLE_PERMISSIONS } from './permissions.js';
-import { ROLES } from './users.js';
+import { ROLE_DESCRIPTIONS, ROLE_PERMISSIONS } from './permissions.js';
+import { PERMISSIONS } from '../../../kernel/access.js';
+import { ROLES } from '../../../kernel/access.js';
 
 let h: TestApp;
 

@@ -5,8 +5,9 @@ import { z } from 'zod';
 import type { AppContext } from '../../../kernel/context.js';
 import { inWorkspace } from '../../../kernel/route.js';
 import { notFound } from '../../../platform/errors.js';
-import { PERMISSIONS, ROLE_DESCRIPTIONS, ROLE_PERMISSIONS } from './permissions.js';
-import { ROLES } from './users.js';
+import { ROLE_DESCRIPTIONS, ROLE_PERMISSIONS } from './permissions.js';
+import { PERMISSIONS } from '../../../kernel/access.js';
+import { ROLES } from '../../../kernel/access.js';
 import { workspaceFacts } from '../workspace-facts.js';
 
 /**

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { Hooks } from '../../../kernel/hooks.js';
 import type { Trx } from '../../../platform/db/database.js';
 import { queueMail, type Sealer } from '../../../platform/mail/index.js';
-import { EMAIL_INDEX, hashPassword, type Role, type UserVault } from './users.js';
+import { EMAIL_INDEX, hashPassword, type UserVault } from './users.js';
+import type { Role } from '../../../kernel/access.js';
 import { newSecret } from '../auth/sessions.js';
 import { workspaceFacts } from '../workspace-facts.js';
 

@@ -4,11 +4,11 @@ import { z } from 'zod';
 import type { AppContext } from '../../../kernel/context.js';
 import { inWorkspace } from '../../../kernel/route.js';
 import { badRequest } from '../../../platform/errors.js';
-import { requireAuth } from '../auth/auth-hook.js';
+import { requireAuth } from '../../../kernel/auth.js';
 import { memberPage } from './members-queries.js';
 import { changeMemberRole, memberView, removeMember } from './members-service.js';
 import { setSessionCookie } from '../auth/auth-common.js';
-import { ROLES } from './users.js';
+import { ROLES } from '../../../kernel/access.js';
 
 export const MemberSchema = z.object({
   id: z.uuid(),

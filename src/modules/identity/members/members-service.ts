@@ -2,7 +2,7 @@ import type { AppContext } from '../../../kernel/context.js';
 import { auditCode, auditId, recordAudit, recordAuditMany } from '../../../platform/audit/index.js';
 import type { Trx } from '../../../platform/db/database.js';
 import { conflict, forbidden, notFound } from '../../../platform/errors.js';
-import { auditActor, type AuthState } from '../auth/auth-hook.js';
+import { auditActor, type AuthState } from '../../../kernel/auth.js';
 import {
   activeMemberForUpdate,
   disableMember,
@@ -18,7 +18,7 @@ import {
 import { mayGrantRole, mayResetTotp } from './permissions.js';
 import { endSessionsOfUser, rotateSession, type IssuedSession } from '../auth/sessions.js';
 import { revokeTokensMadeBy } from '../tokens/tokens.js';
-import type { Role } from './users.js';
+import type { Role } from '../../../kernel/access.js';
 
 export interface MemberView {
   id: string;

@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { asOwner } from '../../../../test/helpers/db.js';
 import { makeWorkspace, signInAs, tokenFor, type SignedIn } from '../../../../test/helpers/auth.js';
 import { probeRoutes, sentMail, testClock } from '../members.test-helper.js';
-import type { Role } from './users.js';
+import type { Role } from '../../../kernel/access.js';
 
 const clock = testClock();
 let h: TestApp;

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PERMISSIONS, ROLE_PERMISSIONS, mayGrantRole, mayResetTotp, permissionsOf } from './permissions.js';
+import { ROLE_PERMISSIONS, mayGrantRole, mayResetTotp, permissionsOf } from './permissions.js';
+import { PERMISSIONS } from '../../../kernel/access.js';
 import { resolveScopes } from '../tokens/tokens-routes.js';
-import { ROLES } from './users.js';
+import { ROLES } from '../../../kernel/access.js';
 
 describe('the permission matrix', () => {
   it('docs/identity-roles-and-tokens.md shows exactly the matrix the code enforces', () => {

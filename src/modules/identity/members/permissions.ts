@@ -5,8 +5,6 @@ import { PERMISSIONS, type Permission, type Role } from '../../../kernel/access.
  * docs/security.md and the team page show it; routes name a permission (the
  * kernel's vocabulary) and the auth hook checks it.
  */
-export { PERMISSIONS, ROUTE_ACCESS, type Permission, type RouteAccess } from '../../../kernel/access.js';
-
 const ALL: readonly Permission[] = PERMISSIONS;
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {

@@ -9,7 +9,6 @@ import { insertUserRow, updateUserEmailIndex, userEmailRows, userRowsByEmailInde
 
 export type { UserVault } from './users-vault.js';
 
-export { ROLES, type Role } from '../../../kernel/access.js';
 import type { Role } from '../../../kernel/access.js';
 
 /** NIST SP 800-63B: a length floor and a blocklist, no composition rules. */

@@ -9,9 +9,10 @@ import { auditCode, auditId, recordAudit, type AuditEventInput } from '../../../
 import type { Database, Trx } from '../../../platform/db/database.js';
 import { conflict, forbidden, notFound, validationFailed, type FieldError } from '../../../platform/errors.js';
 import { text } from '../../../platform/http/text.js';
-import { auditActor, requireAuth, type AuthState } from '../auth/auth-hook.js';
+import { auditActor, requireAuth, type AuthState } from '../../../kernel/auth.js';
 import { notifyOwners, openUserEmail, workspaceName, type MemberRow, type MemberVault } from '../members/members-queries.js';
-import { MANAGE_SCOPES, PERMISSIONS, isPermission, type Permission } from '../members/permissions.js';
+import { MANAGE_SCOPES, isPermission } from '../members/permissions.js';
+import { PERMISSIONS, type Permission } from '../../../kernel/access.js';
 import { DEFAULT_TOKEN_DAYS, insertApiToken } from './tokens.js';
 
 /** A token lives at most a year: a forgotten one must die on its own. */

@@ -5,7 +5,7 @@ import { makeWorkspace, signInAs, tokenFor, type SignedIn } from '../../../../te
 import { probeRoutes } from '../members.test-helper.js';
 import { resetTwoFactorCommand } from './totp-cli.js';
 import { enrolViaApi, outboxMessages } from './totp.test-helper.js';
-import { ROLES, type Role } from '../members/users.js';
+import { ROLES, type Role } from '../../../kernel/access.js';
 
 // Five seconds into the next TOTP step: jobs are queued at the database's now() and run when the clock passed to
 // runOnce reaches it, so a clock fixed at a past date left the reset mail unsent (this test failed from 2026-12-05).

@@ -9,7 +9,7 @@ import { revokeTokensMadeBy } from '../tokens/tokens.js';
 import type { AuditContext } from './totp-enrolment.js';
 import { deleteRecoveryCodes } from './totp-recovery.js';
 import { clearTotp, memberEmail, type TotpVault } from './totp.js';
-import type { Role } from '../members/users.js';
+import type { Role } from '../../../kernel/access.js';
 
 export interface ResetInput {
   workspaceId: string;

@@ -4,7 +4,8 @@ import type { Hooks } from '../../../kernel/hooks.js';
 import type { SealTarget } from '../../../platform/crypto/index.js';
 import type { Trx } from '../../../platform/db/database.js';
 import { ROLES_REQUIRING_2FA } from '../members/permissions.js';
-import { verifyPassword, type Role } from '../members/users.js';
+import { verifyPassword } from '../members/users.js';
+import type { Role } from '../../../kernel/access.js';
 import { workspaceFacts } from '../workspace-facts.js';
 
 /**
